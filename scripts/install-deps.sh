@@ -10,6 +10,7 @@ PACKAGES=(
   libboost-graph-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   graphviz
+  chromium   # headless browser for the HTML report test (tests/e2e/report_html_test.py)
 )
 
 missing=()

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Runtime benchmarks: every workload, in the same run, under
+
+  base        the gcc -O2 build from CMake, uninstrumented
+  interlock   the same binary with LD_PRELOAD=libinterlock.so
+  clang       a clang++-19 -O2 build, uninstrumented (ThreadSanitizer's own baseline)
+  tsan        clang++-19 -O2 -fsanitize=thread, TSAN_OPTIONS=detect_deadlocks=1
+
+Reports the median wall time and peak RSS (of the child, from wait4's rusage)
+per workload, the ratios interlock/base and tsan/clang, their geometric means,
+and the Google Benchmark micro-benchmarks (ns per lock+unlock pair) under
+base, interlock and tsan.
+
+    python3 bench/runtime/run.py --build-dir build [--repeats 3] [--markdown out.md]
+
+Python standard library only. A full run takes about 3-5 minutes on 2 cores.
+"""
+
+import argparse
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORKLOADS = ["uncontended_std", "uncontended_pthread", "nested_consistent", "producer_consumer",
+             "shared_map", "mutex_churn", "short_threads", "trylock_backoff"]
+VARIANTS = ["base", "interlock", "clang", "tsan"]
+TIMEOUT_SECONDS = 300
+PAIR_BENCHMARKS = ["BM_StdMutexUncontended", "BM_PthreadMutexUncontended"]
+
+
+class BenchError(Exception):
+    pass
+
+
+def compile_clang_variants(out_dir, sanitize):
+    """Builds the workloads with clang-19, plain or with -fsanitize=thread."""
+    suffix = "tsan" if sanitize else "clang"
+    flags = ["-O2", "-g", "-pthread"] + (["-fsanitize=thread"] if sanitize else [])
+    os.makedirs(out_dir, exist_ok=True)
+    jobs = [
+        (["clang++-19", "-std=c++17"] + flags + [os.path.join(HERE, "workloads.cpp")], f"workloads-{suffix}"),
+        (["clang-19"] + flags + [os.path.join(HERE, "pthread_nested.c")], f"pthread_nested-{suffix}"),
+        (["clang++-19", "-std=c++17"] + flags + [os.path.join(HERE, "micro.cpp"), "-lbenchmark"], f"micro-{suffix}"),
+    ]
+    outputs = {}
+    for command, name in jobs:
+        output = os.path.join(out_dir, name)
+        source = command[-1] if not command[-1].startswith("-l") else command[-2]
+        if not os.path.exists(output) or os.path.getmtime(output) < os.path.getmtime(source):
+            subprocess.run(command + ["-o", output], check=True)
+        outputs[name.rsplit("-", 1)[0]] = output
+    return outputs
+
+
+def environment(variant, runtime):
+    env = dict(os.environ)
+    for key in ("LD_PRELOAD", "INTERLOCK_OPTIONS", "TSAN_OPTIONS"):
+        env.pop(key, None)
+    if variant == "interlock":
+        env["LD_PRELOAD"] = runtime
+    if variant == "tsan":
+        env["TSAN_OPTIONS"] = "detect_deadlocks=1:report_signal_unsafe=0"
+    return env
+
+
+def measure(command, env):
+    """Runs once; returns (wall seconds, peak RSS KiB, exit status, output)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = start + TIMEOUT_SECONDS
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            process.kill()
+            pid, status, usage = os.wait4(process.pid, 0)
+            break
+        time.sleep(0.002)
+    wall = time.perf_counter() - start
+    output = process.stdout.read().decode(errors="replace")
+    process.stdout.close()
+    return wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status), output
+
+
+def workload_commands(binaries, variant):
+    source = "clang" if variant == "clang" else "tsan" if variant == "tsan" else "gcc"
+    commands = {name: [binaries[source]["workloads"], name] for name in WORKLOADS}
+    commands["pthread_nested"] = [binaries[source]["pthread_nested"]]
+    return commands
+
+
+def run_workloads(binaries, runtime, repeats):
+    """Returns {workload: {variant: {"wall": s, "rss": KiB, "failed": str|None}}}."""
+    table = {}
+    names = WORKLOADS + ["pthread_nested"]
+    for name in names:
+        table[name] = {}
+        for variant in VARIANTS:
+            command = workload_commands(binaries, variant)[name]
+            walls, rsss, failure = [], [], None
+            for _ in range(repeats):
+                wall, rss, status, output = measure(command, environment(variant, runtime))
+                if status != 0 and failure is None:
+                    failure = f"exit {status}: {output.strip()[-300:]}"
+                walls.append(wall)
+                rsss.append(rss)
+            table[name][variant] = {"wall": statistics.median(walls), "rss": max(rsss), "failed": failure}
+            print(f"  {name:20} {variant:10} {statistics.median(walls):8.3f} s {max(rsss):8d} KiB"
+                  + (f"  FAILED ({failure.splitlines()[0] if failure else ''})" if failure else ""),
+                  flush=True)
+    return table
+
+
+def run_micro(binaries, runtime, min_time):
+    """Returns {benchmark name: {variant: ns per iteration}}."""
+    results = {}
+    for variant, source in (("base", "gcc"), ("interlock", "gcc"), ("tsan", "tsan")):
+        binary = binaries[source].get("micro")
+        if not binary:
+            continue
+        command = [binary, "--benchmark_format=json", f"--benchmark_min_time={min_time}"]
+        completed = subprocess.run(command, env=environment(variant, runtime), capture_output=True,
+                                   timeout=TIMEOUT_SECONDS)
+        if completed.returncode != 0:
+            print(f"  micro under {variant} failed with exit {completed.returncode}:\n"
+                  f"{completed.stderr.decode(errors='replace')[-2000:]}", file=sys.stderr)
+            continue
+        text = completed.stdout.decode(errors="replace")
+        report = json.loads(text[text.index("{"):])
+        for benchmark in report["benchmarks"]:
+            scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[benchmark.get("time_unit", "ns")]
+            results.setdefault(benchmark["name"], {})[variant] = benchmark["real_time"] * scale
+        print(f"  micro-benchmarks under {variant}: {len(report['benchmarks'])} results", flush=True)
+    return results
+
+
+def geomean(values):
+    values = [v for v in values if v and v > 0]
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def ratio(table, name, numerator, denominator, key):
+    top, bottom = table[name][numerator], table[name][denominator]
+    if top["failed"] or bottom["failed"] or not bottom[key]:
+        return None
+    return top[key] / bottom[key]
+
+
+def markdown(table, micro, meta):
+    lines = [f"Measured {meta['date']} on {meta['machine']}; {meta['repeats']} runs per cell, median wall time, "
+             f"max peak RSS. Command: `{meta['command']}`.", "",
+             "| workload | base s | interlock s | ratio | base RSS MiB | interlock RSS MiB | ratio "
+             "| clang s | tsan s | tsan ratio | tsan RSS MiB | tsan RSS ratio |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    time_ratios, rss_ratios, tsan_time, tsan_rss = [], [], [], []
+
+    def cell(value, fmt):
+        return "FAILED" if value is None else format(value, fmt)
+
+    for name, variants in table.items():
+        t, r = ratio(table, name, "interlock", "base", "wall"), ratio(table, name, "interlock", "base", "rss")
+        tt, tr = ratio(table, name, "tsan", "clang", "wall"), ratio(table, name, "tsan", "clang", "rss")
+        time_ratios.append(t)
+        rss_ratios.append(r)
+        tsan_time.append(tt)
+        tsan_rss.append(tr)
+        lines.append(
+            f"| {name} | {variants['base']['wall']:.3f} | {cell(None if variants['interlock']['failed'] else variants['interlock']['wall'], '.3f')} "
+            f"| {cell(t, '.2f')}x | {variants['base']['rss'] / 1024:.1f} | {variants['interlock']['rss'] / 1024:.1f} "
+            f"| {cell(r, '.2f')}x | {variants['clang']['wall']:.3f} "
+            f"| {cell(None if variants['tsan']['failed'] else variants['tsan']['wall'], '.3f')} | {cell(tt, '.2f')}x "
+            f"| {variants['tsan']['rss'] / 1024:.1f} | {cell(tr, '.2f')}x |")
+    lines.append(f"| **geometric mean** | | | **{geomean(time_ratios):.2f}x** | | | **{geomean(rss_ratios):.2f}x** "
+                 f"| | | **{geomean(tsan_time):.2f}x** | | **{geomean(tsan_rss):.2f}x** |")
+    failed = [f"{n} under {v}: {d['failed']}" for n, vs in table.items() for v, d in vs.items() if d["failed"]]
+    if failed:
+        lines += ["", "Failed runs (excluded from the ratios):", ""] + [f"- {f}" for f in failed]
+    if micro:
+        lines += ["", "Micro-benchmarks (Google Benchmark, real time per iteration; one iteration of the "
+                  "`Uncontended` rows is one lock+unlock pair):", "",
+                  "| benchmark | base ns | interlock ns | interlock - base | tsan ns |", "|---|---|---|---|---|"]
+        for name, values in micro.items():
+            base, inter, tsan = values.get("base"), values.get("interlock"), values.get("tsan")
+            diff = f"{inter - base:+.1f}" if base is not None and inter is not None else "n/a"
+            lines.append(f"| {name} | {base if base is None else format(base, '.1f')} "
+                         f"| {inter if inter is None else format(inter, '.1f')} | {diff} "
+                         f"| {tsan if tsan is None else format(tsan, '.1f')} |")
+    return "\n".join(lines) + "\n"
+
+
+def find_binaries(build_dir, out_dir):
+    bench = os.path.join(build_dir, "bench", "runtime")
+    gcc = {"workloads": os.path.join(bench, "interlock_bench_workloads"),
+           "pthread_nested": os.path.join(bench, "interlock_bench_pthread_nested"),
+           "micro": os.path.join(bench, "interlock_bench_micro")}
+    for key in ("workloads", "pthread_nested"):
+        if not os.path.exists(gcc[key]):
+            raise BenchError(f"{gcc[key]} is missing: build the interlock_bench_* targets first")
+    if not os.path.exists(gcc["micro"]):
+        gcc.pop("micro")
+    for tool in ("clang-19", "clang++-19"):
+        if not shutil.which(tool):
+            raise BenchError(f"{tool} not found (Debian package clang-19)")
+    return {"gcc": gcc, "clang": compile_clang_variants(out_dir, False),
+            "tsan": compile_clang_variants(out_dir, True)}
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--build-dir", default=os.environ.get("BUILD_DIR", "build"))
+    parser.add_argument("--runtime", help="libinterlock.so (default: <build-dir>/runtime/libinterlock.so)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--micro-min-time", default="0.2", help="Google Benchmark --benchmark_min_time")
+    parser.add_argument("--skip-micro", action="store_true")
+    parser.add_argument("--markdown", help="also write the result tables to this file")
+    parser.add_argument("--json", help="also write the raw numbers to this file")
+    options = parser.parse_args(argv)
+    build_dir = os.path.abspath(options.build_dir)
+    runtime = os.path.abspath(options.runtime or os.path.join(build_dir, "runtime", "libinterlock.so"))
+    if not os.path.exists(runtime):
+        print(f"run.py: {runtime} does not exist: build the interlock_runtime target first", file=sys.stderr)
+        return 2
+    try:
+        binaries = find_binaries(build_dir, os.path.join(build_dir, "bench", "runtime", "clang-variants"))
+    except (BenchError, subprocess.CalledProcessError) as error:
+        print(f"run.py: {error}", file=sys.stderr)
+        return 2
+    print("workloads (median of %d runs):" % options.repeats, flush=True)
+    table = run_workloads(binaries, runtime, options.repeats)
+    micro = {} if options.skip_micro else run_micro(binaries, runtime, options.micro_min_time)
+    meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": f"{os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}",
+            "repeats": options.repeats,
+            "command": "python3 bench/runtime/run.py " + " ".join(argv)}
+    text = markdown(table, micro, meta)
+    print()
+    print(text)
+    if options.markdown:
+        with open(options.markdown, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    if options.json:
+        with open(options.json, "w", encoding="utf-8") as handle:
+            json.dump({"meta": meta, "workloads": table, "micro": micro}, handle, indent=2)
+    failed = any(d["failed"] for vs in table.values() for d in vs.values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,294 @@
+#include "core/events.h"
+
+#include <cerrno>
+
+#include "common/options.h"
+#include "common/spin_lock.h"
+#include "core/detectors.h"
+#include "core/lock_graph.h"
+#include "report/finding.h"
+
+namespace interlock {
+namespace {
+
+constexpr int kMaxObservers = 8;
+Observer g_observers[kMaxObservers];
+std::atomic<int> g_observer_count{0};
+
+template <typename Fn>
+void for_observers(Fn fn) {
+  int n = g_observer_count.load(std::memory_order_acquire);
+  for (int i = 0; i < n; ++i) fn(g_observers[i]);
+}
+
+bool is_try_or_timed(unsigned flags) { return flags & (kAcquireTry | kAcquireTimed); }
+
+ShortStack short_stack_here(ThreadState *t, const CallSite &site) {
+  ShortStack stack;
+  capture_short_stack(&stack, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
+  return stack;
+}
+
+void full_stack_here(Vec<uintptr_t> *out) { capture_full_stack(out, int(options().stack_depth)); }
+
+// An entry is stale when another thread released the lock behind the
+// holder's back (a bad-unlock that reached the real unlock).
+bool entry_is_live(ThreadState *t, const HeldLock &entry) {
+  if (entry.id != entry.lock->id) return false;
+  if (entry.flags & kHeldRead) return entry.lock->readers.load(std::memory_order_relaxed) > 0;
+  return entry.lock->owner.load(std::memory_order_relaxed) == t->tid;
+}
+
+void ensure_first_site(ThreadState *t, LockState *lock, const CallSite &site) {
+  if (lock->has_first_site.load(std::memory_order_acquire)) return;
+  lock->first_site = short_stack_here(t, site);
+  lock->has_first_site.store(true, std::memory_order_release);
+}
+
+Str describe(const LockState *lock) {
+  return describe_lock(lock->address, lock->kind, lock->id, &lock->first_site).display;
+}
+
+// Gate ids: every other lock the thread holds for writing.
+uint32_t collect_gates(ThreadState *t, uint32_t skip_index) {
+  uint32_t n = held_size(t);
+  if (t->gate_capacity < n) {
+    internal_free(t->gate_scratch);
+    t->gate_capacity = n * 2;
+    t->gate_scratch = static_cast<uint64_t *>(internal_alloc(t->gate_capacity * sizeof(uint64_t)));
+  }
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    HeldLock *h = held_at(t, i);
+    if (i != skip_index && !(h->flags & kHeldRead) && entry_is_live(t, *h)) t->gate_scratch[count++] = h->id;
+  }
+  return count;
+}
+
+void add_edges(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site) {
+  uint32_t n = held_size(t);
+  if (n == 0) return;
+  Vec<uintptr_t> stack;   // captured once, only if some edge is new
+  ShortStack to_site{};
+  bool have_stack = false;
+  bool any_edge = false;
+  // lockdep's rule: the nearest held lock already has edges from the ones
+  // below it, unless no edge went into it (try-locked): then keep going down.
+  for (uint32_t k = n; k-- > 0;) {
+    HeldLock *held = held_at(t, k);
+    if (held->lock == lock || !entry_is_live(t, *held)) continue;
+    any_edge = true;
+    EdgeOccurrence occ;
+    occ.from_lock = held->lock;
+    occ.to_lock = lock;
+    occ.from = held->id;
+    occ.to = lock->id;
+    occ.tid = t->tid;
+    occ.gate_count = collect_gates(t, k);
+    occ.gates = t->gate_scratch;
+    occ.from_read = held->flags & kHeldRead;
+    occ.to_read = flags & kAcquireRead;
+    occ.from_try = held->flags & kHeldTry;
+    Edge *known = lock_graph().find_edge(occ.from, occ.to);
+    if (!known || !LockGraph::occurrence_is_known(known, occ)) {
+      if (!have_stack) {
+        full_stack_here(&stack);
+        to_site = short_stack_here(t, site);
+        have_stack = true;
+      }
+      occ.from_site = &held->site;
+      occ.to_site = &to_site;
+      occ.to_stack = &stack;
+      occ.from_first_site = &held->lock->first_site;
+      occ.to_first_site = &lock->first_site;
+      Cycle cycle;
+      if (lock_graph().add_occurrence(occ, &cycle)) report_lock_order_cycle(cycle);
+    }
+    if (held->flags & kHeldEdgeInto) break;
+  }
+  t->pending_edge_into = any_edge;
+}
+
+}  // namespace
+
+bool add_observer(const Observer &observer) {
+  int index = g_observer_count.load(std::memory_order_relaxed);
+  if (index >= kMaxObservers) return false;
+  g_observers[index] = observer;
+  g_observer_count.store(index + 1, std::memory_order_release);
+  return true;
+}
+
+void notify_progress(ThreadState *t) {
+  for_observers([&](const Observer &o) {
+    if (o.progress) o.progress(t);
+  });
+}
+
+AcquireVerdict on_before_acquire(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site, int *refuse_errno) {
+  t->pending_edge_into = false;
+  if (__builtin_expect(lock->destroyed.load(std::memory_order_relaxed), 0)) {
+    report_invalid_use(t, lock, "lock", short_stack_here(t, site));
+    return AcquireVerdict::kProceed;  // the real call reports EINVAL
+  }
+  ensure_first_site(t, lock, site);
+  bool read = flags & kAcquireRead;
+  uint32_t owner = lock->owner.load(std::memory_order_relaxed);
+  if (owner == t->tid) {
+    if (lock->kind == LockKind::kRecursiveMutex) return AcquireVerdict::kProceed;  // adds nothing
+    if (flags & kAcquireTry) return AcquireVerdict::kProceed;  // fails with EBUSY: not a misuse
+    report_double_lock(t, lock, read ? "read-lock of a rwlock this thread holds for writing" : nullptr,
+                       short_stack_here(t, site));
+    *refuse_errno = EDEADLK;
+    return AcquireVerdict::kRefuse;
+  }
+  if (lock->kind == LockKind::kRwLock && !read && !(flags & kAcquireTry)) {
+    HeldLock *reading = held_find(t, lock, true);
+    if (reading && entry_is_live(t, *reading)) {  // write-lock while holding it for reading: blocks for ever
+      report_double_lock(t, lock, "write-lock of a rwlock this thread holds for reading", short_stack_here(t, site));
+      *refuse_errno = EDEADLK;
+      return AcquireVerdict::kRefuse;
+    }
+  }
+  if (read && held_find(t, lock, true)) return AcquireVerdict::kProceed;  // recursive read: adds nothing
+  if (is_try_or_timed(flags)) return AcquireVerdict::kProceed;  // no edge into a try / timed acquisition
+  if (options().detect_lock_order) add_edges(t, lock, flags, site);
+  return AcquireVerdict::kProceed;
+}
+
+void on_contended(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site) {
+  for_observers([&](const Observer &o) {
+    if (o.contended) o.contended(t, lock, flags);
+  });
+  if (flags & (kAcquireTry | kAcquireTimed)) return;  // a deadline ends the wait: not a deadlock
+  t->waiting_site = short_stack_here(t, site);
+  t->waiting_read.store(flags & kAcquireRead, std::memory_order_relaxed);
+  t->waiting_id.store(lock->id, std::memory_order_relaxed);
+  t->waiting_for.store(lock, std::memory_order_seq_cst);
+  if (options().detect_deadlocks) check_wait_for_cycle(t, lock);
+}
+
+void on_acquired(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site, bool was_contended) {
+  if (was_contended) {
+    t->waiting_for.store(nullptr, std::memory_order_relaxed);
+    for_observers([&](const Observer &o) {
+      if (o.acquired_after_contention) o.acquired_after_contention(t, lock, flags);
+    });
+  }
+  bool read = flags & kAcquireRead;
+  if (lock->kind == LockKind::kRecursiveMutex || read) {
+    HeldLock *existing = held_find(t, lock, read);
+    if (existing && entry_is_live(t, *existing)) {
+      ++existing->count;
+      return;
+    }
+  }
+  HeldLock entry;
+  entry.lock = lock;
+  entry.id = lock->id;
+  entry.site = short_stack_here(t, site);
+  entry.count = 1;
+  entry.flags = uint8_t((is_try_or_timed(flags) ? kHeldTry : 0) | (read ? kHeldRead : 0) |
+                        (t->pending_edge_into ? kHeldEdgeInto : 0));
+  t->pending_edge_into = false;
+  if (read) lock->readers.fetch_add(1, std::memory_order_relaxed);
+  else lock->owner.store(t->tid, std::memory_order_relaxed);
+  held_push(t, entry);
+}
+
+void on_acquire_failed(ThreadState *t, LockState *lock, unsigned flags, int error, bool was_contended) {
+  t->pending_edge_into = false;
+  if (was_contended) t->waiting_for.store(nullptr, std::memory_order_relaxed);
+  for_observers([&](const Observer &o) {
+    if (o.acquire_failed) o.acquire_failed(t, lock, flags, error);
+  });
+}
+
+bool holds_for_read(ThreadState *t, LockState *lock) {
+  if (lock->owner.load(std::memory_order_relaxed) == t->tid) return false;
+  return held_find(t, lock, true) != nullptr;
+}
+
+bool on_before_release(ThreadState *t, LockState *lock, bool read, const CallSite &site) {
+  HeldLock *entry = held_find(t, lock, read);
+  if (entry && !entry_is_live(t, *entry)) {  // someone else released it meanwhile
+    held_remove(t, entry);
+    entry = nullptr;
+  }
+  if (!entry) {
+    report_bad_unlock(t, lock, short_stack_here(t, site));
+    uint32_t owner = lock->owner.load(std::memory_order_relaxed);
+    // A normal mutex really is released by glibc even from another thread;
+    // keep the model in step (the holder's entry turns stale).
+    if (owner && lock->kind == LockKind::kMutex) lock->owner.store(0, std::memory_order_relaxed);
+    return true;
+  }
+  // Update the model before the real unlock, or a new owner could be clobbered.
+  if (--entry->count == 0) {
+    if (read) lock->readers.fetch_sub(1, std::memory_order_relaxed);
+    else lock->owner.store(0, std::memory_order_relaxed);
+    held_remove(t, entry);
+  }
+  return true;
+}
+
+void on_released(ThreadState *, LockState *, bool) {}
+
+void on_init(const void *address) { rebirth_lock(address); }
+
+bool on_before_destroy(ThreadState *t, LockState *lock, const CallSite &site) {
+  if (lock->destroyed.load(std::memory_order_relaxed)) {
+    report_invalid_use(t, lock, "destroy", short_stack_here(t, site));
+    return true;
+  }
+  if (lock->owner.load(std::memory_order_relaxed) || lock->readers.load(std::memory_order_relaxed))
+    report_destroy_locked(t, lock, short_stack_here(t, site));
+  return true;
+}
+
+void on_destroyed(ThreadState *t, LockState *lock, const CallSite &site) {
+  lock->destroy_site = short_stack_here(t, site);
+  lock->destroyed.store(true, std::memory_order_release);
+}
+
+bool on_cond_wait_begin(ThreadState *t, const void *cond, LockState *mutex, const CallSite &site, HeldLock *saved) {
+  for_observers([&](const Observer &o) {
+    if (o.cond_wait_begin) o.cond_wait_begin(t, cond);
+  });
+  ShortStack here = short_stack_here(t, site);
+  HeldLock *entry = held_find(t, mutex, false);
+  if (!entry || !entry_is_live(t, *entry)) {
+    report_cond_wait_unheld(t, mutex, here);
+    return false;
+  }
+  check_cond_binding(t, cond, mutex, here, true);
+  *saved = *entry;
+  saved->count = entry->count;
+  mutex->owner.store(0, std::memory_order_relaxed);
+  held_remove(t, entry);
+  return true;
+}
+
+void on_cond_wait_end(ThreadState *t, const void *cond, LockState *mutex, bool was_held, const HeldLock &saved) {
+  if (was_held) {
+    check_cond_binding(t, cond, mutex, saved.site, false);
+    if (saved.id == mutex->id) {
+      mutex->owner.store(t->tid, std::memory_order_relaxed);
+      held_push(t, saved);
+    }
+  }
+  for_observers([&](const Observer &o) {
+    if (o.cond_wait_end) o.cond_wait_end(t, cond);
+  });
+}
+
+void on_cond_destroy(const void *cond) { forget_cond(cond); }
+
+void on_thread_start(ThreadState *) {}
+
+void on_thread_exit(ThreadState *t) {
+  if (options().report_held_at_exit) report_locks_held_at_exit(t, "exits");
+  t->held_count.store(0, std::memory_order_release);
+}
+
+}  // namespace interlock

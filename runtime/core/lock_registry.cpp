@@ -1,0 +1,205 @@
+#include "core/lock_registry.h"
+
+#include "common/internal_alloc.h"
+#include "common/spin_lock.h"
+
+namespace interlock {
+namespace {
+
+// Address hash: a large bucket array of lock-free chains (MAP_NORESERVE: only
+// touched pages cost memory). More locks than buckets only lengthen chains.
+constexpr size_t kBucketBits = 20;
+constexpr size_t kBuckets = size_t(1) << kBucketBits;
+constexpr size_t kStripes = 256;
+// Slot table: two levels, chunks allocated on demand; 2^32 slots at most.
+constexpr uint32_t kChunkBits = 16;
+constexpr uint32_t kChunkSize = 1u << kChunkBits;
+constexpr uint32_t kMaxChunks = 1u << 16;
+constexpr uint64_t kTagMagic = 0x6c6f636b4c4f434bull;  // "lockLOCK"
+
+std::atomic<LockState *> *g_buckets;
+std::atomic<std::atomic<LockState *> *> *g_chunks;
+SpinLock g_init_lock;
+SpinLock g_stripes[kStripes];
+std::atomic<uint32_t> g_next_slot{1};
+std::atomic<uint64_t> g_next_id{1};
+std::atomic<size_t> g_count{0};
+RetireHook g_retire_hook;
+
+void ensure_tables() {
+  if (g_buckets) return;
+  SpinGuard guard(g_init_lock);
+  if (g_buckets) return;
+  g_chunks = static_cast<std::atomic<std::atomic<LockState *> *> *>(
+      reserve_zeroed(kMaxChunks * sizeof(std::atomic<std::atomic<LockState *> *>)));
+  g_buckets = static_cast<std::atomic<LockState *> *>(reserve_zeroed(kBuckets * sizeof(std::atomic<LockState *>)));
+}
+
+size_t bucket_of(uintptr_t address) { return size_t(mix64(address) >> (64 - kBucketBits)); }
+
+std::atomic<LockState *> *slot_ref(uint32_t slot, bool create) {
+  uint32_t chunk = slot >> kChunkBits;
+  if (chunk >= kMaxChunks) return nullptr;
+  std::atomic<LockState *> *entries = g_chunks[chunk].load(std::memory_order_acquire);
+  if (!entries && create) {
+    SpinGuard guard(g_init_lock);
+    entries = g_chunks[chunk].load(std::memory_order_acquire);
+    if (!entries) {
+      entries = static_cast<std::atomic<LockState *> *>(reserve_zeroed(kChunkSize * sizeof(std::atomic<LockState *>)));
+      g_chunks[chunk].store(entries, std::memory_order_release);
+    }
+  }
+  return entries ? &entries[slot & (kChunkSize - 1)] : nullptr;
+}
+
+uint64_t make_tag(uint32_t slot, uint64_t id) {
+  uint64_t tag = ((uint64_t(slot) << 32) | (id & 0xffffffffu)) ^ kTagMagic;
+  return tag ? tag : 1;
+}
+
+LockState *decode_tag(uint64_t tag, uintptr_t address) {
+  if (!tag) return nullptr;
+  uint32_t slot = uint32_t((tag ^ kTagMagic) >> 32);
+  if (slot == 0 || slot >= g_next_slot.load(std::memory_order_acquire)) return nullptr;
+  std::atomic<LockState *> *ref = slot_ref(slot, false);
+  LockState *state = ref ? ref->load(std::memory_order_acquire) : nullptr;
+  if (state && state->address == address && state->tag == tag) return state;
+  return nullptr;
+}
+
+LockState *find_in_bucket(uintptr_t address) {
+  for (LockState *s = g_buckets[bucket_of(address)].load(std::memory_order_acquire); s;
+       s = s->bucket_next.load(std::memory_order_acquire))
+    if (s->address == address) return s;
+  return nullptr;
+}
+
+// Gives `state` a fresh identity. The old identity (if any) is retired.
+void give_new_identity(LockState *state, LockKind kind, uint64_t *tag_field) {
+  uint64_t old_id = state->id;
+  state->id = g_next_id.fetch_add(1, std::memory_order_relaxed);
+  state->kind = kind;
+  state->destroyed.store(false, std::memory_order_relaxed);
+  state->owner.store(0, std::memory_order_relaxed);
+  state->readers.store(0, std::memory_order_relaxed);
+  state->has_first_site.store(false, std::memory_order_relaxed);
+  state->tag = tag_field ? make_tag(state->slot, state->id) : 0;
+  if (tag_field) __atomic_store_n(tag_field, state->tag, __ATOMIC_RELEASE);
+  if (old_id && g_retire_hook) g_retire_hook(old_id);
+}
+
+LockState *create_state(uintptr_t address, LockKind kind, uint64_t *tag_field) {
+  auto *state = internal_new<LockState>();
+  state->address = address;
+  state->slot = g_next_slot.fetch_add(1, std::memory_order_acq_rel);
+  if (std::atomic<LockState *> *ref = slot_ref(state->slot, true)) ref->store(state, std::memory_order_release);
+  else tag_field = nullptr;  // 2^32 slots used: keep working untagged
+  give_new_identity(state, kind, tag_field);
+  std::atomic<LockState *> &head = g_buckets[bucket_of(address)];
+  state->bucket_next.store(head.load(std::memory_order_relaxed), std::memory_order_relaxed);
+  head.store(state, std::memory_order_release);
+  g_count.fetch_add(1, std::memory_order_relaxed);
+  return state;
+}
+
+// Slow path: the tag did not identify a live state.
+LockState *lookup_slow(uintptr_t address, LockKind kind, uint64_t *tag_field) {
+  ensure_tables();
+  SpinGuard guard(g_stripes[bucket_of(address) % kStripes]);
+  if (tag_field) {  // another thread may have tagged it meanwhile
+    if (LockState *state = decode_tag(__atomic_load_n(tag_field, __ATOMIC_ACQUIRE), address)) return state;
+  }
+  LockState *state = find_in_bucket(address);
+  if (!state) return create_state(address, kind, tag_field);
+  // Tagged lock whose tag is gone: its memory was re-initialised (reuse).
+  if (tag_field && state->tag) give_new_identity(state, kind, tag_field);
+  else if (tag_field) give_new_identity(state, kind, tag_field);
+  return state;
+}
+
+LockKind mutex_kind(pthread_mutex_t *mutex) {
+  return (mutex->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE ? LockKind::kRecursiveMutex : LockKind::kMutex;
+}
+
+}  // namespace
+
+const char *lock_kind_name(LockKind kind) {
+  switch (kind) {
+    case LockKind::kMutex: return "mutex";
+    case LockKind::kRecursiveMutex: return "recursive_mutex";
+    case LockKind::kRwLock: return "rwlock";
+    case LockKind::kSpinLock: return "spinlock";
+    default: return "lock";
+  }
+}
+
+LockState *lookup_mutex(pthread_mutex_t *mutex) {
+  uintptr_t address = reinterpret_cast<uintptr_t>(mutex);
+  // Robust (16) and process-shared (128) mutexes use or share the list field.
+  bool taggable = (mutex->__data.__kind & (16 | 128)) == 0;
+  if (!taggable) {
+    LockState *state = lookup_plain(mutex, mutex_kind(mutex));
+    state->kind = mutex_kind(mutex);
+    return state;
+  }
+  auto *tag_field = reinterpret_cast<uint64_t *>(&mutex->__data.__list.__next);
+  if (g_buckets) {
+    if (LockState *state = decode_tag(__atomic_load_n(tag_field, __ATOMIC_ACQUIRE), address)) return state;
+  }
+  return lookup_slow(address, mutex_kind(mutex), tag_field);
+}
+
+LockState *lookup_rwlock(pthread_rwlock_t *rwlock) {
+  uintptr_t address = reinterpret_cast<uintptr_t>(rwlock);
+  if (rwlock->__data.__shared) return lookup_plain(rwlock, LockKind::kRwLock);
+  auto *tag_field = reinterpret_cast<uint64_t *>(&rwlock->__data.__pad2);
+  if (g_buckets) {
+    if (LockState *state = decode_tag(__atomic_load_n(tag_field, __ATOMIC_ACQUIRE), address)) return state;
+  }
+  return lookup_slow(address, LockKind::kRwLock, tag_field);
+}
+
+LockState *lookup_plain(const void *address_ptr, LockKind kind) {
+  uintptr_t address = reinterpret_cast<uintptr_t>(address_ptr);
+  if (g_buckets) {
+    if (LockState *state = find_in_bucket(address)) return state;
+  }
+  return lookup_slow(address, kind, nullptr);
+}
+
+LockState *find_lock(const void *address) {
+  if (!g_buckets) return nullptr;
+  return find_in_bucket(reinterpret_cast<uintptr_t>(address));
+}
+
+void rebirth_lock(const void *address_ptr) {
+  if (!g_buckets) return;
+  uintptr_t address = reinterpret_cast<uintptr_t>(address_ptr);
+  SpinGuard guard(g_stripes[bucket_of(address) % kStripes]);
+  LockState *state = find_in_bucket(address);
+  if (!state) return;
+  // The memory was just zeroed by init, so any tag is gone; untagged locks
+  // get their new identity here.
+  uint64_t old_id = state->id;
+  state->id = g_next_id.fetch_add(1, std::memory_order_relaxed);
+  state->tag = 0;  // re-tagged on next lookup through the slow path
+  state->destroyed.store(false, std::memory_order_relaxed);
+  state->owner.store(0, std::memory_order_relaxed);
+  state->readers.store(0, std::memory_order_relaxed);
+  state->has_first_site.store(false, std::memory_order_relaxed);
+  if (g_retire_hook) g_retire_hook(old_id);
+}
+
+void set_retire_hook(RetireHook hook) { g_retire_hook = hook; }
+
+size_t lock_state_count() { return g_count.load(std::memory_order_relaxed); }
+
+LockState *lock_by_slot(uint32_t slot) {
+  if (!g_buckets) return nullptr;
+  std::atomic<LockState *> *ref = slot_ref(slot, false);
+  return ref ? ref->load(std::memory_order_acquire) : nullptr;
+}
+
+uint32_t lock_slot_count() { return g_next_slot.load(std::memory_order_acquire); }
+
+}  // namespace interlock

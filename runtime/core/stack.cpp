@@ -1,0 +1,132 @@
+#include "core/stack.h"
+
+#include <atomic>
+#include <link.h>
+#include <unwind.h>
+
+#include "common/spin_lock.h"
+
+namespace interlock {
+namespace {
+
+struct CodeRange {
+  uintptr_t begin, end;
+};
+
+// Sorted executable ranges, replaced wholesale on refresh; old tables are
+// leaked on purpose so lock-free readers never see freed memory.
+struct CodeRanges {
+  size_t count;
+  CodeRange ranges[1];
+};
+
+std::atomic<CodeRanges *> g_ranges{nullptr};
+std::atomic<unsigned> g_misses{0};
+SpinLock g_refresh_lock;
+
+int collect_ranges(struct dl_phdr_info *info, size_t, void *data) {
+  auto *list = static_cast<Vec<CodeRange> *>(data);
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X)) {
+      uintptr_t begin = info->dlpi_addr + ph.p_vaddr;
+      list->push_back(CodeRange{begin, begin + ph.p_memsz});
+    }
+  }
+  return 0;
+}
+
+bool find_range(const CodeRanges *table, uintptr_t pc) {
+  size_t lo = 0, hi = table->count;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (table->ranges[mid].end <= pc) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < table->count && table->ranges[lo].begin <= pc;
+}
+
+// A return address follows a call: e8 rel32 (5 bytes), ff /2 with various
+// operand sizes (2, 3, 4, 6, 7 bytes). Only read once `pc` is known mapped.
+bool follows_call(uintptr_t pc) {
+  const uint8_t *p = reinterpret_cast<const uint8_t *>(pc);
+  if (p[-5] == 0xe8) return true;
+  for (int length : {2, 3, 4, 6, 7}) {
+    const uint8_t *insn = p - length;
+    int opcode_at = (insn[0] >= 0x40 && insn[0] <= 0x4f) ? 1 : 0;  // REX prefix
+    if (insn[opcode_at] == 0xff && ((insn[opcode_at + 1] >> 3) & 7) == 2) return true;
+  }
+  return false;
+}
+
+struct UnwindState {
+  Vec<uintptr_t> *out;
+  int max_depth;
+};
+
+_Unwind_Reason_Code unwind_step(struct _Unwind_Context *context, void *arg) {
+  auto *state = static_cast<UnwindState *>(arg);
+  uintptr_t pc = _Unwind_GetIP(context);
+  if (!pc) return _URC_END_OF_STACK;
+  state->out->push_back(pc);
+  return int(state->out->size()) >= state->max_depth ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+}  // namespace
+
+void refresh_code_ranges() {
+  SpinGuard guard(g_refresh_lock);
+  Vec<CodeRange> list;
+  dl_iterate_phdr(collect_ranges, &list);
+  for (size_t i = 1; i < list.size(); ++i)  // insertion sort: few modules
+    for (size_t j = i; j > 0 && list[j].begin < list[j - 1].begin; --j) {
+      CodeRange t = list[j];
+      list[j] = list[j - 1];
+      list[j - 1] = t;
+    }
+  auto *table = static_cast<CodeRanges *>(internal_alloc(sizeof(CodeRanges) + list.size() * sizeof(CodeRange)));
+  table->count = list.size();
+  for (size_t i = 0; i < list.size(); ++i) table->ranges[i] = list[i];
+  g_ranges.store(table, std::memory_order_release);
+}
+
+bool is_code_address(uintptr_t pc) {
+  CodeRanges *table = g_ranges.load(std::memory_order_acquire);
+  if (!table) {
+    refresh_code_ranges();
+    table = g_ranges.load(std::memory_order_acquire);
+  }
+  if (find_range(table, pc)) return true;
+  // A module loaded later (dlopen): refresh now and then, never on every miss.
+  if ((g_misses.fetch_add(1, std::memory_order_relaxed) & 1023) == 0) {
+    refresh_code_ranges();
+    return find_range(g_ranges.load(std::memory_order_acquire), pc);
+  }
+  return false;
+}
+
+void capture_short_stack(ShortStack *out, void *frame, void *return_pc, uintptr_t stack_lo, uintptr_t stack_hi) {
+  out->pc[0] = reinterpret_cast<uintptr_t>(return_pc);
+  out->depth = 1;
+  uintptr_t fp = reinterpret_cast<uintptr_t>(frame);
+  while (out->depth < kShortStackDepth) {
+    if (fp < stack_lo || fp + 16 > stack_hi || (fp & 7)) break;
+    uintptr_t next_fp = reinterpret_cast<uintptr_t *>(fp)[0];
+    if (next_fp <= fp || next_fp + 16 > stack_hi || (next_fp & 7)) break;
+    uintptr_t pc = reinterpret_cast<uintptr_t *>(next_fp)[1];
+    if (!is_code_address(pc) || !follows_call(pc)) break;
+    out->pc[out->depth++] = pc;
+    fp = next_fp;
+  }
+}
+
+void capture_full_stack(Vec<uintptr_t> *out, int max_depth) {
+  UnwindState state{out, max_depth > 0 ? max_depth : 32};
+  _Unwind_Backtrace(unwind_step, &state);
+}
+
+void short_stack_to_vec(const ShortStack &stack, Vec<uintptr_t> *out) {
+  for (int i = 0; i < stack.depth; ++i) out->push_back(stack.pc[i]);
+}
+
+}  // namespace interlock

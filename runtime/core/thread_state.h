@@ -1,0 +1,83 @@
+// Per-thread state: the held-lock set (growable, no cap), what the thread is
+// blocked on (for the wait-for detector), and a re-entrancy guard. Created on
+// the first hook in a thread; reachable by tid for the deadlock detector and
+// the exit-time scan.
+#pragma once
+#include <atomic>
+#include <cstdint>
+
+#include "core/lock_registry.h"
+#include "core/stack.h"
+
+namespace interlock {
+
+enum HeldFlags : uint8_t {
+  kHeldTry = 1,        // acquired by trylock or a timed lock: no edge went into it
+  kHeldRead = 2,       // read (shared) hold of a rwlock
+  kHeldEdgeInto = 4,   // an edge into this acquisition was recorded
+};
+
+struct HeldLock {
+  LockState *lock;
+  uint64_t id;         // identity at acquisition
+  ShortStack site;     // where it was acquired
+  uint32_t count;      // recursion depth (recursive mutexes)
+  uint8_t flags;
+};
+
+struct ThreadState {
+  uint32_t tid = 0;
+  std::atomic<bool> alive{false};
+  // Held set. Grown by copying; old arrays are never freed so that other
+  // threads may read it racily (exit scan, deadlock reports).
+  std::atomic<HeldLock *> held{nullptr};
+  std::atomic<uint32_t> held_count{0};
+  uint32_t held_capacity = 0;
+  // What the thread is about to block on (untimed waits only).
+  std::atomic<LockState *> waiting_for{nullptr};
+  std::atomic<uint64_t> waiting_id{0};
+  std::atomic<bool> waiting_read{false};
+  ShortStack waiting_site{};
+  // Re-entrancy: hooks called from inside the runtime pass straight through.
+  int in_runtime = 0;
+  uintptr_t stack_lo = 0, stack_hi = 0;
+  // Scratch for the gate ids of one acquisition (grown, never shrunk).
+  uint64_t *gate_scratch = nullptr;
+  uint32_t gate_capacity = 0;
+  bool pending_edge_into = false;  // set by on_before_acquire for on_acquired
+  ThreadState *next_free = nullptr;
+};
+
+// The calling thread's state (created on first use). Null only while the
+// runtime cannot create it yet (never in practice after init).
+ThreadState *current_thread();
+// The state of a live thread by tid, or null.
+ThreadState *thread_by_tid(uint32_t tid);
+uint32_t thread_tid_limit();
+
+// Thread numbering: pthread_create reserves the next tid in the parent so
+// numbering follows creation order (main thread is T0).
+uint32_t reserve_tid();
+void set_pending_tid(uint32_t tid);
+
+// Called at thread exit (pthread key destructor) after the exit hooks ran.
+void release_thread_state(ThreadState *state);
+void install_thread_exit_hook(void (*on_exit)(ThreadState *));
+
+// Held-set operations (owner thread only).
+HeldLock *held_push(ThreadState *thread, const HeldLock &entry);
+HeldLock *held_find(ThreadState *thread, const LockState *lock, bool read);
+void held_remove(ThreadState *thread, HeldLock *entry);
+inline uint32_t held_size(const ThreadState *thread) { return thread->held_count.load(std::memory_order_relaxed); }
+inline HeldLock *held_at(ThreadState *thread, uint32_t i) { return &thread->held.load(std::memory_order_relaxed)[i]; }
+
+class RuntimeScope {
+ public:
+  explicit RuntimeScope(ThreadState *thread) : thread_(thread) { ++thread_->in_runtime; }
+  ~RuntimeScope() { --thread_->in_runtime; }
+
+ private:
+  ThreadState *thread_;
+};
+
+}  // namespace interlock

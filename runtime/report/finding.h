@@ -1,0 +1,87 @@
+// A finding as the detectors build it, before symbolization: a rule, a
+// message, and sections, each one stack with a heading. The report layer
+// symbolizes the sections, applies suppressions, deduplicates by
+// fingerprint, prints the text block, keeps it for SARIF, and halts when
+// halt_on_error=1.
+#pragma once
+#include <cstdint>
+
+#include "common/containers.h"
+#include "core/lock_registry.h"
+#include "core/stack.h"
+
+namespace interlock {
+
+enum class Rule : int {
+  kLockOrderInversion,
+  kDeadlock,
+  kDoubleLock,
+  kBadUnlock,
+  kDestroyLocked,
+  kCondWaitUnheld,
+  kCondMutexMismatch,
+  kLockHeldAtExit,
+  kInvalidMutex,
+  kLivelock,
+  kStarvation,
+  kHang,
+  kCount
+};
+
+const char *rule_id(Rule rule);
+const char *rule_headline(Rule rule);   // "lock-order-inversion (potential deadlock)"
+const char *rule_short_description(Rule rule);
+const char *rule_help(Rule rule);
+const char *rule_default_level(Rule rule);  // "error" / "warning"
+
+struct FindingSection {
+  Str title;              // text heading, e.g. "Edge 1: thread T1 acquired `b` while holding `a`"
+  Str message;            // SARIF location message
+  Vec<uintptr_t> pcs;     // return addresses, innermost first
+  int indent = 2;
+  FindingSection *next = nullptr;
+};
+
+struct Finding {
+  Rule rule = Rule::kCount;
+  const char *level = "warning";
+  Str message;            // one line: SARIF message.text, text report first line
+  Str detail;             // extra text lines after the headline (each ends in \n)
+  Str fingerprint_basis;  // lock stable ids etc. (function names are added)
+  bool counts = true;     // false: a note that never changes the exit code
+  FindingSection *sections = nullptr;
+  FindingSection *last_section = nullptr;
+};
+
+Finding *finding_new(Rule rule);
+FindingSection *finding_add_section(Finding *finding, const Str &title, const Str &message, int indent = 2);
+void finding_free(Finding *finding);
+
+// Symbolizes, filters, prints, stores; takes ownership. Returns true when
+// reported (not suppressed, not a duplicate). With halt_on_error=1 a
+// counting finding ends the process here.
+bool report_finding(Finding *finding);
+
+// Lock naming for messages and stable ids ("var:NAME" / "site:FILE:LINE").
+struct LockName {
+  Str display;     // "mutex `lock_a`" or "mutex M3 (first acquired at abba.c:13)"
+  Str short_name;  // "lock_a" or "M3"
+  Str stable_id;
+};
+LockName describe_lock(uintptr_t address, LockKind kind, uint64_t id, const ShortStack *first_site);
+
+// "T1" for tid 2 (the main thread, tid 1, is T0).
+Str thread_name(uint32_t tid);
+
+// Serialises report building; detectors hold it while describing locks.
+void report_lock();
+void report_unlock();
+
+// Exit paths.
+void finalize_reports(bool from_signal);     // SARIF written, summary printed
+[[noreturn]] void halt_process();            // finalize then _exit(exitcode)
+bool any_counting_finding();
+size_t reported_count();
+void note_degraded(const char *what);        // said once, listed in SARIF
+
+}  // namespace interlock

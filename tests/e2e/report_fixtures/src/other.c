@@ -1,0 +1,1 @@
+/* Look-alike sites for the gate-lock and try-lock fixtures (never compiled). */
