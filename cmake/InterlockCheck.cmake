@@ -22,8 +22,9 @@
 #
 #   interlock_target_with_runtime(<target>... [SARIF_DIR <dir>] [OPTIONS <...>])
 #     For tests registered later (gtest_discover_tests): runs every test of
-#     these executables through `interlock run` (the target's
-#     CROSSCOMPILING_EMULATOR, which add_test and gtest_discover_tests honour).
+#     these executables through `interlock run` (the target's TEST_LAUNCHER
+#     on CMake >= 3.29, else its CROSSCOMPILING_EMULATOR, which add_test and
+#     gtest_discover_tests honour).
 #
 #   interlock_add_report(<name> [INPUTS <files or dirs>...] [BASELINE <file>]
 #                        [HTML <file>] [SARIF <file>] [FAIL_ON <level>])
@@ -116,7 +117,8 @@ function(interlock_add_check target)
       set(ok_codes "0;1") # 1: findings; the merged report's baseline decides
     endif()
     file(GENERATE OUTPUT "${script}" CONTENT
-"file(MAKE_DIRECTORY \"${sarif_dir}\")
+"cmake_minimum_required(VERSION 3.20)
+file(MAKE_DIRECTORY \"${sarif_dir}\")
 set(ok_codes \"${ok_codes}\")
 execute_process(COMMAND \"${check}\" -p \"${CMAKE_BINARY_DIR}\" --format=sarif
                         \"--output=${ARG_SARIF}\" \"${quoted_args}\"
@@ -173,7 +175,13 @@ function(interlock_target_with_runtime)
       list(APPEND launcher "--options=${ARG_OPTIONS}")
     endif()
     list(APPEND launcher "--")
-    set_property(TARGET ${target} PROPERTY CROSSCOMPILING_EMULATOR "${launcher}")
+    if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.29)
+      set_property(TARGET ${target} PROPERTY TEST_LAUNCHER "${launcher}")
+    else()
+      # Before TEST_LAUNCHER existed, add_test and gtest_discover_tests prefix
+      # test commands with the emulator, also when not cross-compiling.
+      set_property(TARGET ${target} PROPERTY CROSSCOMPILING_EMULATOR "${launcher}")
+    endif()
   endforeach()
 endfunction()
 

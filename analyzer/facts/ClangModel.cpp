@@ -60,8 +60,8 @@ std::string recordNameOf(QualType type) {
   type = bareType(type);
   if (const auto *pointer = type->getAs<PointerType>())
     (void)pointer; // a pointer is not the record itself
-  if (const CXXRecordDecl *record = type->getAsCXXRecordDecl())
-    return qualifiedNameOf(record);
+  if (const TagDecl *tag = type->getAsTagDecl()) // records, and enums like std::launch
+    return qualifiedNameOf(tag);
   return "";
 }
 

@@ -90,6 +90,19 @@ const Expr *stripWrappers(const Expr *e) {
   }
 }
 
+/// The object itself is declared const (a const global or field), not just
+/// seen through a const `this` or reference.
+bool isDeclaredConst(const Expr *e) {
+  e = e->IgnoreParenImpCasts();
+  if (const auto *member = dyn_cast<MemberExpr>(e))
+    return member->getMemberDecl()->getType().isConstQualified();
+  if (const auto *ref = dyn_cast<DeclRefExpr>(e))
+    if (const auto *var = dyn_cast<VarDecl>(ref->getDecl()))
+      return !var->getType()->isReferenceType() &&
+             (var->getType().isConstQualified() || var->isConstexpr());
+  return false;
+}
+
 struct Guard {
   std::vector<AccessPath> mutexes;
   std::vector<bool> recursive;
@@ -626,7 +639,7 @@ void FunctionAnalyzer::recordAccess(const Expr *e, bool write, const State &stat
   if (!record_ || !e)
     return;
   QualType type = e->getType();
-  if (type.isConstQualified() || isSynchronizationType(type))
+  if (isDeclaredConst(e) || isSynchronizationType(type))
     return;
   bool localStorage = false;
   AccessPath path = pathOf(e, localStorage);
@@ -778,6 +791,10 @@ void FunctionAnalyzer::spawn(const Expr *callable, llvm::ArrayRef<const Expr *> 
   s.offset = offsetOf(loop ? loop->getBeginLoc() : at->getBeginLoc());
 
   const Expr *target = strip(callable);
+  // std::function<void()>(lambda) and similar type-erasing wrappers.
+  if (const auto *ce = dyn_cast<CXXConstructExpr>(target);
+      ce && ce->getNumArgs() == 1 && !isa<LambdaExpr>(target))
+    target = strip(ce->getArg(0));
   if (const auto *ref = dyn_cast<DeclRefExpr>(target)) // a lambda stored in a variable
     if (const auto *var = dyn_cast<VarDecl>(ref->getDecl()))
       if (var->getInit() && isa<LambdaExpr>(strip(var->getInit())))

@@ -34,8 +34,11 @@ std::string fingerprintOf(const Finding &finding);
 /// nothing is ever reported there.
 bool isSystemPath(llvm::StringRef absolutePath);
 
-/// --exclude globs. A glob matches a finding when it matches the primary
-/// site's absolute path, or its path relative to the source root.
+/// --exclude globs, matched against the primary site's path. A glob without
+/// '/' matches any path component ("vendor", "*.pb.cc"); one with '/' matches
+/// the absolute path or the path relative to the source root or the working
+/// directory ("third_party/**", "*/generated/*"). Matching a directory
+/// excludes everything below it.
 class PathExcluder {
 public:
   /// Fails with a message naming the bad glob.
@@ -47,6 +50,7 @@ private:
   struct Compiled;
   std::vector<std::shared_ptr<Compiled>> globs_;
   std::string sourceRoot_;
+  std::string workingDirectory_;
 };
 
 // ---- in-source suppressions ---------------------------------------------

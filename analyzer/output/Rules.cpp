@@ -2,6 +2,7 @@
 #include "output/Output.h"
 
 #include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/GlobPattern.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/SHA256.h>
@@ -76,6 +77,9 @@ llvm::Expected<PathExcluder> PathExcluder::create(const std::vector<std::string>
                                                   std::string sourceRoot) {
   PathExcluder excluder;
   excluder.sourceRoot_ = std::move(sourceRoot);
+  llvm::SmallString<256> cwd;
+  if (!llvm::sys::fs::current_path(cwd))
+    excluder.workingDirectory_ = cwd.str().str();
   for (const std::string &glob : globs) {
     auto pattern = llvm::GlobPattern::create(glob);
     if (!pattern)
@@ -88,18 +92,35 @@ llvm::Expected<PathExcluder> PathExcluder::create(const std::vector<std::string>
   return excluder;
 }
 
+// A glob without '/' matches any single path component ("vendor", "*.pb.cc"),
+// as in .gitignore. A glob with '/' matches the absolute path, or the path
+// relative to the source root or to the working directory. Either way, a match
+// on a leading directory excludes everything below it.
 bool PathExcluder::excludes(llvm::StringRef path) const {
-  llvm::StringRef relative = path;
-  if (!sourceRoot_.empty() && path.starts_with(sourceRoot_ + "/"))
-    relative = path.drop_front(sourceRoot_.size() + 1);
+  llvm::SmallVector<llvm::StringRef, 3> candidates = {path};
+  auto addRelative = [&](llvm::StringRef base) {
+    if (!base.empty() && path.starts_with(base) && path.size() > base.size() &&
+        path[base.size()] == '/')
+      candidates.push_back(path.drop_front(base.size() + 1));
+  };
+  addRelative(sourceRoot_);
+  addRelative(workingDirectory_);
   for (const auto &glob : globs_) {
-    if (glob->pattern.match(path) || glob->pattern.match(relative))
-      return true;
-    // A bare directory name ("third_party") excludes everything below it.
-    llvm::StringRef dir = llvm::StringRef(glob->text).rtrim('/');
-    if (!dir.empty() && (relative.starts_with(dir.str() + "/") ||
-                         path.starts_with(dir.str() + "/")))
-      return true;
+    bool componentGlob = llvm::StringRef(glob->text).rtrim('/').find('/') ==
+                         llvm::StringRef::npos;
+    for (llvm::StringRef candidate : candidates) {
+      // Every leading part ending at a '/' boundary, then the whole path.
+      for (size_t end = candidate.find('/', 1);; end = candidate.find('/', end + 1)) {
+        llvm::StringRef prefix = candidate.take_front(end);
+        llvm::StringRef component = prefix.rsplit('/').second.empty()
+                                        ? prefix
+                                        : prefix.rsplit('/').second;
+        if (componentGlob ? glob->pattern.match(component) : glob->pattern.match(prefix))
+          return true;
+        if (end == llvm::StringRef::npos)
+          break;
+      }
+    }
   }
   return false;
 }

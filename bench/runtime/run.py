@@ -6,7 +6,8 @@
   clang       a clang++-19 -O2 build, uninstrumented (ThreadSanitizer's own baseline)
   tsan        clang++-19 -O2 -fsanitize=thread, TSAN_OPTIONS=detect_deadlocks=1
 
-Reports the median wall time and peak RSS (of the child, from wait4's rusage)
+Reports the median wall time and peak RSS (measured by the small
+interlock_bench_rss_probe helper, like /usr/bin/time -f %M)
 per workload, the ratios interlock/base and tsan/clang, their geometric means,
 and the Google Benchmark micro-benchmarks (ns per lock+unlock pair) under
 base, interlock and tsan.
@@ -24,6 +25,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -58,35 +60,36 @@ def compile_clang_variants(out_dir, sanitize):
     return outputs
 
 
-def environment(variant, runtime):
+def environment(variant, runtime, through_probe=False):
     env = dict(os.environ)
-    for key in ("LD_PRELOAD", "INTERLOCK_OPTIONS", "TSAN_OPTIONS"):
+    for key in ("LD_PRELOAD", "INTERLOCK_OPTIONS", "TSAN_OPTIONS", "RSS_PROBE_LD_PRELOAD"):
         env.pop(key, None)
     if variant == "interlock":
-        env["LD_PRELOAD"] = runtime
+        env["RSS_PROBE_LD_PRELOAD" if through_probe else "LD_PRELOAD"] = runtime
     if variant == "tsan":
         env["TSAN_OPTIONS"] = "detect_deadlocks=1:report_signal_unsafe=0"
     return env
 
 
-def measure(command, env):
-    """Runs once; returns (wall seconds, peak RSS KiB, exit status, output)."""
+def measure(probe, command, env, scratch):
+    """Runs once through the RSS probe; returns (wall seconds, peak RSS KiB, exit status, output)."""
+    report = os.path.join(scratch, "rss_probe.out")
+    if os.path.exists(report):
+        os.remove(report)
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = start + TIMEOUT_SECONDS
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            process.kill()
-            pid, status, usage = os.wait4(process.pid, 0)
-            break
-        time.sleep(0.002)
+    try:
+        completed = subprocess.run([probe, report] + command, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, timeout=TIMEOUT_SECONDS)
+        output = completed.stdout.decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        return time.perf_counter() - start, 0, "timeout", f"killed after {TIMEOUT_SECONDS} s"
     wall = time.perf_counter() - start
-    output = process.stdout.read().decode(errors="replace")
-    process.stdout.close()
-    return wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status), output
+    try:
+        with open(report, encoding="ascii") as handle:
+            rss, status = (int(field) for field in handle.read().split())
+    except (OSError, ValueError):
+        return wall, 0, "probe failed", output
+    return wall, rss, status, output
 
 
 def workload_commands(binaries, variant):
@@ -96,25 +99,31 @@ def workload_commands(binaries, variant):
     return commands
 
 
-def run_workloads(binaries, runtime, repeats):
-    """Returns {workload: {variant: {"wall": s, "rss": KiB, "failed": str|None}}}."""
+def run_workloads(binaries, runtime, repeats, scratch):
+    """Returns {workload: {variant: {"wall": s, "rss": KiB, "failed": str|None}}}.
+
+    The variants of one workload alternate within each repeat, so a slow
+    phase of a shared machine hits all of them alike."""
     table = {}
-    names = WORKLOADS + ["pthread_nested"]
-    for name in names:
+    for name in WORKLOADS + ["pthread_nested"]:
+        samples = {variant: {"walls": [], "rss": [], "failed": None} for variant in VARIANTS}
+        for _ in range(repeats):
+            for variant in VARIANTS:
+                command = workload_commands(binaries, variant)[name]
+                wall, rss, status, output = measure(binaries["probe"], command,
+                                                    environment(variant, runtime, True), scratch)
+                sample = samples[variant]
+                if status != 0 and sample["failed"] is None:
+                    sample["failed"] = f"exit {status}: {output.strip()[-300:]}"
+                sample["walls"].append(wall)
+                sample["rss"].append(rss)
         table[name] = {}
-        for variant in VARIANTS:
-            command = workload_commands(binaries, variant)[name]
-            walls, rsss, failure = [], [], None
-            for _ in range(repeats):
-                wall, rss, status, output = measure(command, environment(variant, runtime))
-                if status != 0 and failure is None:
-                    failure = f"exit {status}: {output.strip()[-300:]}"
-                walls.append(wall)
-                rsss.append(rss)
-            table[name][variant] = {"wall": statistics.median(walls), "rss": max(rsss), "failed": failure}
-            print(f"  {name:20} {variant:10} {statistics.median(walls):8.3f} s {max(rsss):8d} KiB"
-                  + (f"  FAILED ({failure.splitlines()[0] if failure else ''})" if failure else ""),
-                  flush=True)
+        for variant, sample in samples.items():
+            table[name][variant] = {"wall": statistics.median(sample["walls"]), "rss": max(sample["rss"]),
+                                    "failed": sample["failed"]}
+            failure = sample["failed"]
+            print(f"  {name:20} {variant:10} {table[name][variant]['wall']:8.3f} s {max(sample['rss']):8d} KiB"
+                  + (f"  FAILED ({failure.splitlines()[0]})" if failure else ""), flush=True)
     return table
 
 
@@ -197,18 +206,19 @@ def markdown(table, micro, meta):
 
 def find_binaries(build_dir, out_dir):
     bench = os.path.join(build_dir, "bench", "runtime")
+    probe = os.path.join(bench, "interlock_bench_rss_probe")
     gcc = {"workloads": os.path.join(bench, "interlock_bench_workloads"),
            "pthread_nested": os.path.join(bench, "interlock_bench_pthread_nested"),
            "micro": os.path.join(bench, "interlock_bench_micro")}
-    for key in ("workloads", "pthread_nested"):
-        if not os.path.exists(gcc[key]):
-            raise BenchError(f"{gcc[key]} is missing: build the interlock_bench_* targets first")
+    for path in (gcc["workloads"], gcc["pthread_nested"], probe):
+        if not os.path.exists(path):
+            raise BenchError(f"{path} is missing: build the interlock_bench_* targets first")
     if not os.path.exists(gcc["micro"]):
         gcc.pop("micro")
     for tool in ("clang-19", "clang++-19"):
         if not shutil.which(tool):
             raise BenchError(f"{tool} not found (Debian package clang-19)")
-    return {"gcc": gcc, "clang": compile_clang_variants(out_dir, False),
+    return {"gcc": gcc, "probe": probe, "clang": compile_clang_variants(out_dir, False),
             "tsan": compile_clang_variants(out_dir, True)}
 
 
@@ -233,7 +243,8 @@ def main(argv):
         print(f"run.py: {error}", file=sys.stderr)
         return 2
     print("workloads (median of %d runs):" % options.repeats, flush=True)
-    table = run_workloads(binaries, runtime, options.repeats)
+    with tempfile.TemporaryDirectory(prefix="interlock-bench-") as scratch:
+        table = run_workloads(binaries, runtime, options.repeats, scratch)
     micro = {} if options.skip_micro else run_micro(binaries, runtime, options.micro_min_time)
     meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "machine": f"{os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}",

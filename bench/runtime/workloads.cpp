@@ -44,7 +44,7 @@ void run_threads(int count, const std::function<void(int)> &body) {
 bool uncontended_std(double scale) {
   std::mutex mutex;
   long counter = 0;
-  const long iterations = scaled(60'000'000, scale);
+  const long iterations = scaled(20'000'000, scale);
   for (long i = 0; i < iterations; i++) {
     mutex.lock();
     counter++;
@@ -57,7 +57,7 @@ bool uncontended_std(double scale) {
 bool uncontended_pthread(double scale) {
   pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
   long counter = 0;
-  const long iterations = scaled(60'000'000, scale);
+  const long iterations = scaled(20'000'000, scale);
   for (long i = 0; i < iterations; i++) {
     pthread_mutex_lock(&mutex);
     counter++;

@@ -9,24 +9,10 @@
 
 namespace interlock::report {
 
-bool MergedEdge::blocking() const {
-  return std::any_of(observations.begin(), observations.end(),
-                     [](const EdgeObservation &o) { return !o.edge.tryAcquire; });
-}
-
-std::set<std::string> MergedEdge::runs() const {
-  std::set<std::string> out;
-  for (const EdgeObservation &o : observations)
-    out.insert(o.run);
-  return out;
-}
-
 std::set<std::string> MergedEdge::gates() const {
   std::set<std::string> common;
   bool first = true;
   for (const EdgeObservation &o : observations) {
-    if (o.edge.tryAcquire)
-      continue;
     std::set<std::string> these(o.edge.gates.begin(), o.edge.gates.end());
     if (first) {
       common = std::move(these);
@@ -41,11 +27,14 @@ std::set<std::string> MergedEdge::gates() const {
   return common;
 }
 
-const EdgeObservation &MergedEdge::representative() const {
-  for (const EdgeObservation &o : observations)
-    if (!o.edge.tryAcquire)
-      return o;
-  return observations.front();
+bool MergedEdge::fromReadOnly() const {
+  return std::all_of(observations.begin(), observations.end(),
+                     [](const EdgeObservation &o) { return o.edge.fromRead; });
+}
+
+bool MergedEdge::toReadOnly() const {
+  return std::all_of(observations.begin(), observations.end(),
+                     [](const EdgeObservation &o) { return o.edge.toRead; });
 }
 
 void MergedLockGraph::addRun(const InputRun &run) {
@@ -63,14 +52,20 @@ void MergedLockGraph::addRun(const InputRun &run) {
     auto key = std::make_pair(edge.from, edge.to);
     auto [it, inserted] = edgeIndex_.emplace(key, edges_.size());
     if (inserted)
-      edges_.push_back(MergedEdge{edge.from, edge.to, {}, false});
+      edges_.push_back(MergedEdge{edge.from, edge.to, {}, {}, false});
     edges_[it->second].observations.push_back(EdgeObservation{run.name, edge});
+    edges_[it->second].runSet.insert(run.name);
   }
 }
 
 std::string MergedLockGraph::displayName(const std::string &lockId) const {
   auto it = locks_.find(lockId);
   return it == locks_.end() || it->second.name.empty() ? lockId : it->second.name;
+}
+
+long MergedLockGraph::findEdge(const std::string &from, const std::string &to) const {
+  auto it = edgeIndex_.find({from, to});
+  return it == edgeIndex_.end() ? -1 : static_cast<long>(it->second);
 }
 
 namespace {
@@ -150,24 +145,39 @@ MergedLockGraph::CycleSearch MergedLockGraph::findCycles(size_t limit) const {
 }
 
 bool MergedLockGraph::seenBySingleRun(const Cycle &cycle) const {
-  for (const std::string &run : runs_) {
-    bool all = std::all_of(cycle.edges.begin(), cycle.edges.end(),
-                           [&](size_t e) { return edges_[e].runs().count(run) > 0; });
-    if (all)
-      return true;
+  if (cycle.edges.empty())
+    return false;
+  // Intersect the edges' run sets, smallest first; stop as soon as it is empty.
+  std::vector<const std::set<std::string> *> sets;
+  for (size_t e : cycle.edges)
+    sets.push_back(&edges_[e].runs());
+  std::sort(sets.begin(), sets.end(), [](auto *a, auto *b) { return a->size() < b->size(); });
+  std::vector<std::string> common(sets[0]->begin(), sets[0]->end());
+  for (size_t i = 1; i < sets.size() && !common.empty(); ++i) {
+    std::vector<std::string> kept;
+    for (const std::string &run : common)
+      if (sets[i]->count(run))
+        kept.push_back(run);
+    common = std::move(kept);
   }
-  return false;
+  return !common.empty();
 }
 
 std::string cycleExcuse(const Cycle &cycle, const MergedLockGraph &graph) {
   const std::vector<MergedEdge> &edges = graph.edges();
   std::set<std::string> gates;
   bool first = true;
+  for (size_t i = 0; i < cycle.edges.size(); ++i) {
+    // The cycle passes through lock L = edge i's `to` = edge i+1's `from`:
+    // a thread wanting L shared is not blocked by a thread holding L shared.
+    const MergedEdge &into = edges[cycle.edges[i]];
+    const MergedEdge &outOf = edges[cycle.edges[(i + 1) % cycle.edges.size()]];
+    if (into.toReadOnly() && outOf.fromReadOnly())
+      return "lock " + graph.displayName(into.to) +
+             " is only ever held and wanted shared on this cycle (readers do not block readers)";
+  }
   for (size_t e : cycle.edges) {
     const MergedEdge &edge = edges[e];
-    if (!edge.blocking())
-      return "edge " + graph.displayName(edge.from) + " -> " + graph.displayName(edge.to) +
-             " was only ever taken with a try-lock, which backs off instead of blocking";
     std::set<std::string> these = edge.gates();
     if (first) {
       gates = std::move(these);
@@ -206,8 +216,8 @@ Finding cycleFinding(const MergedLockGraph &graph, const Cycle &cycle) {
     const EdgeObservation &seen = edge.representative();
     std::string from = quoted(graph.displayName(edge.from)), to = quoted(graph.displayName(edge.to));
     Site held = seen.edge.fromSite;
-    held.message = "edge " + std::to_string(i + 1) + ": holds " + from + ", acquired here (run " +
-                   baseName(seen.run) + ")";
+    held.message = "edge " + std::to_string(i + 1) + ": holds " + from + ", acquired here" +
+                   (seen.edge.fromTry ? " by try-lock" : "") + " (run " + baseName(seen.run) + ")";
     Site acquired = seen.edge.toSite;
     acquired.message = "edge " + std::to_string(i + 1) + ": acquires " + to + " while holding " +
                        from + " (run " + baseName(seen.run) + ")";

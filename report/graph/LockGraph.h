@@ -24,15 +24,17 @@ struct EdgeObservation {
 struct MergedEdge {
   std::string from, to;
   std::vector<EdgeObservation> observations;
-  bool seenStatically = false; // both sites belong to one static finding
+  std::set<std::string> runSet; // the runs of `observations`, kept as they are added
+  bool seenStatically = false;  // both sites belong to one static finding
 
-  // Some observation was a blocking acquisition (not a try-lock).
-  bool blocking() const;
-  std::set<std::string> runs() const;
-  // Gate locks held in every blocking observation of this edge.
+  const std::set<std::string> &runs() const { return runSet; }
+  // Gate locks held in every observation of this edge.
   std::set<std::string> gates() const;
-  // The observation to show: the first blocking one.
-  const EdgeObservation &representative() const;
+  // Every observation held `from` shared / acquired `to` shared.
+  bool fromReadOnly() const;
+  bool toReadOnly() const;
+  // The observation to show: the first one.
+  const EdgeObservation &representative() const { return observations.front(); }
 };
 
 struct Cycle {
@@ -49,6 +51,8 @@ public:
   std::vector<MergedEdge> &edges() { return edges_; }
   size_t runCount() const { return runs_.size(); }
   std::string displayName(const std::string &lockId) const;
+  // Index into edges() of from -> to, or -1.
+  long findEdge(const std::string &from, const std::string &to) const;
 
   struct CycleSearch {
     std::vector<Cycle> cycles;
@@ -68,8 +72,9 @@ private:
   std::set<std::string> runs_;
 };
 
-// Why a cycle is not a potential deadlock (empty: it is one): an edge only
-// ever taken by try-lock, or a gate lock held on every edge.
+// Why a cycle is not a potential deadlock (empty: it is one): a gate lock
+// held on every edge, or a lock both held and wanted only shared (readers do
+// not block readers).
 std::string cycleExcuse(const Cycle &cycle, const MergedLockGraph &graph);
 
 struct CrossRunResult {

@@ -3,6 +3,7 @@
 #include "util/Util.h"
 
 #include <algorithm>
+#include <set>
 
 namespace interlock::report {
 
@@ -34,17 +35,20 @@ std::vector<size_t> findingEdges(const MergedReport &report, const Finding &find
   if (!finding.cycleLocks.empty()) {
     const auto &locks = finding.cycleLocks;
     for (size_t i = 0; i < locks.size(); ++i) {
-      const std::string &from = locks[i], &to = locks[(i + 1) % locks.size()];
-      for (size_t e = 0; e < edges.size(); ++e)
-        if (edges[e].from == from && edges[e].to == to)
-          out.push_back(e);
+      long e = report.graph.findEdge(locks[i], locks[(i + 1) % locks.size()]);
+      if (e >= 0)
+        out.push_back(static_cast<size_t>(e));
     }
     return out;
   }
   if (finding.ruleId != "lock-order-inversion" && finding.ruleId != "deadlock")
     return out;
+  std::set<int> lines; // cheap pre-filter before comparing paths
+  for (const Site &s : finding.sites)
+    lines.insert(s.line);
   auto has = [&](const Site &site) {
-    return std::any_of(finding.sites.begin(), finding.sites.end(),
+    return lines.count(site.line) &&
+           std::any_of(finding.sites.begin(), finding.sites.end(),
                        [&](const Site &s) { return samePlace(s, site); });
   };
   for (size_t e = 0; e < edges.size(); ++e)

@@ -82,8 +82,8 @@ std::string renderDot(const MergedReport &report) {
     out += "  " + dotQuote(edge.from) + " -> " + dotQuote(edge.to) + " [label=\"" + label + "\"";
     if (onCycle.count(e))
       out += ", color=red, fontcolor=red, penwidth=2.5";
-    if (!edge.blocking())
-      out += ", style=dashed";
+    if (edge.fromReadOnly() || edge.toReadOnly())
+      out += ", style=dashed"; // shared (reader) side involved
     out += "];\n";
   }
   out += "}\n";

@@ -13,6 +13,14 @@ namespace {
 // Graphs larger than this are not drawn in the page (layout time and
 // readability); the .dot output still has them.
 constexpr size_t kMaxDrawnEdges = 400;
+// Each Graphviz drawing is a process; past this many, cycles are drawn with
+// the built-in layout (and the page says so).
+constexpr size_t kMaxGraphvizDrawings = 40;
+
+struct DrawBudget {
+  size_t graphvizLeft = kMaxGraphvizDrawings;
+  size_t builtinBecauseOfBudget = 0;
+};
 
 const char *kStyle = R"css(
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
@@ -191,7 +199,7 @@ void writeSummary(std::string &out, const MergedReport &report, const RenderCont
 }
 
 void writeFinding(std::string &out, size_t number, const Finding &f, const MergedReport &report,
-                  const RenderContext &ctx, SourceCache &sources) {
+                  const RenderContext &ctx, SourceCache &sources, DrawBudget &budget) {
   out += "<section class=\"finding" + std::string(f.counts() ? "" : " muted") +
          "\" id=\"finding-" + std::to_string(number) + "\">\n<h3>" + std::to_string(number) + ". " +
          levelSpan(f.level) + ": " + htmlEscape(f.ruleId) + badges(f, report.hasBaseline) +
@@ -207,7 +215,12 @@ void writeFinding(std::string &out, size_t number, const Finding &f, const Merge
   std::vector<size_t> edges = findingEdges(report, f);
   if (!edges.empty()) {
     std::set<size_t> hot(edges.begin(), edges.end());
-    out += "<div class=\"cycle\">" + drawEdges(report, edges, hot, ctx.useGraphviz) + "</div>\n";
+    bool graphviz = ctx.useGraphviz && budget.graphvizLeft > 0;
+    if (graphviz)
+      --budget.graphvizLeft;
+    else if (ctx.useGraphviz)
+      ++budget.builtinBecauseOfBudget;
+    out += "<div class=\"cycle\">" + drawEdges(report, edges, hot, graphviz) + "</div>\n";
   }
   for (const Site &site : f.sites) {
     out += "<div class=\"site\"><div class=\"site-head\">" + siteLabel(site, ctx.srcRoot);
@@ -293,8 +306,13 @@ std::string renderHtml(const MergedReport &report, const RenderContext &ctx) {
   writeSummary(out, report, ctx);
   out += "<h2>Findings</h2>\n";
   SourceCache sources;
+  DrawBudget budget;
   for (size_t i = 0; i < report.findings.size(); ++i)
-    writeFinding(out, i + 1, report.findings[i], report, ctx, sources);
+    writeFinding(out, i + 1, report.findings[i], report, ctx, sources, budget);
+  if (budget.builtinBecauseOfBudget > 0)
+    out += "<p class=\"degraded\">The last " + std::to_string(budget.builtinBecauseOfBudget) +
+           " cycle drawings use the built-in layout: Graphviz draws the first " +
+           std::to_string(kMaxGraphvizDrawings) + " only, to keep the report fast.</p>\n";
   if (report.findings.empty())
     out += "<p>No findings.</p>\n";
   writeGraph(out, report, ctx);

@@ -71,8 +71,11 @@ struct LockEdge {
   std::string from, to;
   int64_t thread = 0;
   Site fromSite, toSite;
-  bool tryAcquire = false; // "fromTry": the acquisition was a try-lock, which cannot block
-  std::vector<std::string> gates;
+  bool fromTry = false;  // `from` was taken with a try-lock (informational: the
+                         // blocking acquisition of `to` is what can deadlock)
+  bool fromRead = false; // `from` was held shared (reader side of an rwlock)
+  bool toRead = false;   // `to` was acquired shared
+  std::vector<std::string> gates; // other locks held for writing at the time
 };
 
 struct RuleInfo {

@@ -258,7 +258,9 @@ private:
       e.thread = edge["thread"].asInt(0);
       e.fromSite = readGraphSite(edge["fromSite"]);
       e.toSite = readGraphSite(edge["toSite"]);
-      e.tryAcquire = edge["fromTry"].asBool(false);
+      e.fromTry = edge["fromTry"].asBool(false);
+      e.fromRead = edge["fromRead"].asBool(false);
+      e.toRead = edge["toRead"].asBool(false);
       for (const Value &g : edge["gates"].items())
         e.gates.push_back(g.asString());
       out.edges.push_back(std::move(e));

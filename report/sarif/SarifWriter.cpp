@@ -168,7 +168,9 @@ Value lockGraph(const MergedLockGraph &graph) {
       edge.set("thread", o.edge.thread);
       edge.set("fromSite", graphSite(o.edge.fromSite));
       edge.set("toSite", graphSite(o.edge.toSite));
-      edge.set("fromTry", o.edge.tryAcquire);
+      edge.set("fromTry", o.edge.fromTry);
+      edge.set("fromRead", o.edge.fromRead);
+      edge.set("toRead", o.edge.toRead);
       edge.set("gates", stringArray(o.edge.gates));
       edge.set("run", o.run);
       edge.set("seenStatically", e.seenStatically);

@@ -162,7 +162,7 @@ std::string baseName(std::string_view path) {
 }
 
 std::string hashHex(std::string_view text) {
-  uint64_t h = 1469598103934665603ULL;
+  uint64_t h = 14695981039346656037ULL; // FNV-1a 64 offset basis
   for (unsigned char c : text) {
     h ^= c;
     h *= 1099511628211ULL;

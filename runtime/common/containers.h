@@ -174,3 +174,22 @@ inline uint64_t mix64(uint64_t x) {
 }
 
 }  // namespace interlock
+
+namespace interlock {
+
+// A global container without a destructor. Relies on the all-zero state
+// being the default-constructed one (true for Vec, Str and structs of them):
+// exit-time code (atexit, signal handlers) may still use it after C++ static
+// destructors ran, and the runtime must not depend on their order.
+template <typename T>
+class Global {
+ public:
+  T &get() { return *reinterpret_cast<T *>(storage_); }
+  T *operator->() { return &get(); }
+  T &operator*() { return get(); }
+
+ private:
+  alignas(T) unsigned char storage_[sizeof(T)];
+};
+
+}  // namespace interlock

@@ -45,10 +45,6 @@ void ensure_first_site(ThreadState *t, LockState *lock, const CallSite &site) {
   lock->has_first_site.store(true, std::memory_order_release);
 }
 
-Str describe(const LockState *lock) {
-  return describe_lock(lock->address, lock->kind, lock->id, &lock->first_site).display;
-}
-
 // Gate ids: every other lock the thread holds for writing.
 uint32_t collect_gates(ThreadState *t, uint32_t skip_index) {
   uint32_t n = held_size(t);
@@ -110,6 +106,8 @@ void add_edges(ThreadState *t, LockState *lock, unsigned flags, const CallSite &
 }
 
 }  // namespace
+
+bool g_observe_every_acquisition = false;  // issue #4: liveness
 
 bool add_observer(const Observer &observer) {
   int index = g_observer_count.load(std::memory_order_relaxed);
@@ -175,6 +173,11 @@ void on_acquired(ThreadState *t, LockState *lock, unsigned flags, const CallSite
       if (o.acquired_after_contention) o.acquired_after_contention(t, lock, flags);
     });
   }
+  // issue #4: liveness. A load on the line `owner` is written to: free when unwatched.
+  if (__builtin_expect(lock->liveness_watch.load(std::memory_order_relaxed) != 0 || g_observe_every_acquisition, 0))
+    for_observers([&](const Observer &o) {
+      if (o.watched_acquired) o.watched_acquired(t, lock, flags, site);
+    });
   bool read = flags & kAcquireRead;
   if (lock->kind == LockKind::kRecursiveMutex || read) {
     HeldLock *existing = held_find(t, lock, read);
@@ -183,17 +186,17 @@ void on_acquired(ThreadState *t, LockState *lock, unsigned flags, const CallSite
       return;
     }
   }
-  HeldLock entry;
-  entry.lock = lock;
-  entry.id = lock->id;
-  entry.site = short_stack_here(t, site);
-  entry.count = 1;
-  entry.flags = uint8_t((is_try_or_timed(flags) ? kHeldTry : 0) | (read ? kHeldRead : 0) |
-                        (t->pending_edge_into ? kHeldEdgeInto : 0));
+  HeldLock *entry = held_emplace(t);  // built in place: this is the hot path
+  entry->lock = lock;
+  entry->id = lock->id;
+  capture_short_stack(&entry->site, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
+  entry->count = 1;
+  entry->flags = uint8_t((is_try_or_timed(flags) ? kHeldTry : 0) | (read ? kHeldRead : 0) |
+                         (t->pending_edge_into ? kHeldEdgeInto : 0));
   t->pending_edge_into = false;
   if (read) lock->readers.fetch_add(1, std::memory_order_relaxed);
   else lock->owner.store(t->tid, std::memory_order_relaxed);
-  held_push(t, entry);
+  held_commit(t);
 }
 
 void on_acquire_failed(ThreadState *t, LockState *lock, unsigned flags, int error, bool was_contended) {
@@ -210,6 +213,10 @@ bool holds_for_read(ThreadState *t, LockState *lock) {
 }
 
 bool on_before_release(ThreadState *t, LockState *lock, bool read, const CallSite &site) {
+  if (__builtin_expect(g_observe_every_acquisition, 0))  // issue #4: liveness (profile=1)
+    for_observers([&](const Observer &o) {
+      if (o.released) o.released(t, lock, read);
+    });
   HeldLock *entry = held_find(t, lock, read);
   if (entry && !entry_is_live(t, *entry)) {  // someone else released it meanwhile
     held_remove(t, entry);
@@ -259,6 +266,13 @@ bool on_cond_wait_begin(ThreadState *t, const void *cond, LockState *mutex, cons
   HeldLock *entry = held_find(t, mutex, false);
   if (!entry || !entry_is_live(t, *entry)) {
     report_cond_wait_unheld(t, mutex, here);
+    // glibc locks the mutex on the way out of the wait in any case: the
+    // thread holds it afterwards, acquired (in the model) at the wait.
+    saved->lock = mutex;
+    saved->id = mutex->id;
+    saved->site = here;
+    saved->count = 1;
+    saved->flags = 0;
     return false;
   }
   check_cond_binding(t, cond, mutex, here, true);
@@ -270,12 +284,10 @@ bool on_cond_wait_begin(ThreadState *t, const void *cond, LockState *mutex, cons
 }
 
 void on_cond_wait_end(ThreadState *t, const void *cond, LockState *mutex, bool was_held, const HeldLock &saved) {
-  if (was_held) {
-    check_cond_binding(t, cond, mutex, saved.site, false);
-    if (saved.id == mutex->id) {
-      mutex->owner.store(t->tid, std::memory_order_relaxed);
-      held_push(t, saved);
-    }
+  if (was_held) check_cond_binding(t, cond, mutex, saved.site, false);
+  if (saved.lock == mutex && saved.id == mutex->id && !held_find(t, mutex, false)) {
+    mutex->owner.store(t->tid, std::memory_order_relaxed);
+    held_push(t, saved);
   }
   for_observers([&](const Observer &o) {
     if (o.cond_wait_end) o.cond_wait_end(t, cond);
@@ -287,7 +299,7 @@ void on_cond_destroy(const void *cond) { forget_cond(cond); }
 void on_thread_start(ThreadState *) {}
 
 void on_thread_exit(ThreadState *t) {
-  if (options().report_held_at_exit) report_locks_held_at_exit(t, "exits");
+  if (options().report_held_at_exit) report_locks_held_at_exit(t, "exits holding");
   t->held_count.store(0, std::memory_order_release);
 }
 

@@ -53,8 +53,7 @@ void on_acquire_failed(ThreadState *t, LockState *lock, unsigned flags, int erro
 // Returns false when the call must not reach the real unlock.
 bool on_before_release(ThreadState *t, LockState *lock, bool read, const CallSite &site);
 void on_released(ThreadState *t, LockState *lock, bool read);
-// `is_read` is null for mutexes; for rwlocks the interceptor asks which hold
-// this thread has (a rwlock unlock does not say).
+// A rwlock unlock does not say which hold it ends: the interceptor asks.
 bool holds_for_read(ThreadState *t, LockState *lock);
 
 void on_init(const void *address);
@@ -80,7 +79,14 @@ struct Observer {
   void (*cond_wait_begin)(ThreadState *t, const void *cond) = nullptr;
   void (*cond_wait_end)(ThreadState *t, const void *cond) = nullptr;
   void (*progress)(ThreadState *t) = nullptr;
+  // issue #4: liveness. Every acquisition of a watched lock
+  // (lock->liveness_watch != 0), or every one while g_observe_every_acquisition;
+  // every release only while g_observe_every_acquisition (profile=1).
+  void (*watched_acquired)(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site) = nullptr;
+  void (*released)(ThreadState *t, LockState *lock, bool read) = nullptr;
 };
+// issue #4: liveness. Set once at start-up (profile=1), before any thread runs.
+extern bool g_observe_every_acquisition;
 // Up to a small fixed number of observers (each one a detector compiled in).
 bool add_observer(const Observer &observer);
 void notify_progress(ThreadState *t);

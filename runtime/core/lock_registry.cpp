@@ -4,24 +4,25 @@
 #include "common/spin_lock.h"
 
 namespace interlock {
+namespace registry_detail {
+std::atomic<std::atomic<LockState *> *> *g_chunks;
+std::atomic<uint32_t> g_next_slot{1};
+}  // namespace registry_detail
+
 namespace {
+using namespace registry_detail;
 
 // Address hash: a large bucket array of lock-free chains (MAP_NORESERVE: only
 // touched pages cost memory). More locks than buckets only lengthen chains.
 constexpr size_t kBucketBits = 20;
 constexpr size_t kBuckets = size_t(1) << kBucketBits;
 constexpr size_t kStripes = 256;
-// Slot table: two levels, chunks allocated on demand; 2^32 slots at most.
-constexpr uint32_t kChunkBits = 16;
-constexpr uint32_t kChunkSize = 1u << kChunkBits;
-constexpr uint32_t kMaxChunks = 1u << 16;
-constexpr uint64_t kTagMagic = 0x6c6f636b4c4f434bull;  // "lockLOCK"
+// Slot table: two levels, chunks allocated on demand; 2^32 slots at most
+// (constants in the header, registry_detail).
 
 std::atomic<LockState *> *g_buckets;
-std::atomic<std::atomic<LockState *> *> *g_chunks;
 SpinLock g_init_lock;
 SpinLock g_stripes[kStripes];
-std::atomic<uint32_t> g_next_slot{1};
 std::atomic<uint64_t> g_next_id{1};
 std::atomic<size_t> g_count{0};
 RetireHook g_retire_hook;
@@ -57,15 +58,6 @@ uint64_t make_tag(uint32_t slot, uint64_t id) {
   return tag ? tag : 1;
 }
 
-LockState *decode_tag(uint64_t tag, uintptr_t address) {
-  if (!tag) return nullptr;
-  uint32_t slot = uint32_t((tag ^ kTagMagic) >> 32);
-  if (slot == 0 || slot >= g_next_slot.load(std::memory_order_acquire)) return nullptr;
-  std::atomic<LockState *> *ref = slot_ref(slot, false);
-  LockState *state = ref ? ref->load(std::memory_order_acquire) : nullptr;
-  if (state && state->address == address && state->tag == tag) return state;
-  return nullptr;
-}
 
 LockState *find_in_bucket(uintptr_t address) {
   for (LockState *s = g_buckets[bucket_of(address)].load(std::memory_order_acquire); s;
@@ -133,7 +125,7 @@ const char *lock_kind_name(LockKind kind) {
   }
 }
 
-LockState *lookup_mutex(pthread_mutex_t *mutex) {
+LockState *lookup_mutex_slow(pthread_mutex_t *mutex) {
   uintptr_t address = reinterpret_cast<uintptr_t>(mutex);
   // Robust (16) and process-shared (128) mutexes use or share the list field.
   bool taggable = (mutex->__data.__kind & (16 | 128)) == 0;
@@ -149,7 +141,7 @@ LockState *lookup_mutex(pthread_mutex_t *mutex) {
   return lookup_slow(address, mutex_kind(mutex), tag_field);
 }
 
-LockState *lookup_rwlock(pthread_rwlock_t *rwlock) {
+LockState *lookup_rwlock_slow(pthread_rwlock_t *rwlock) {
   uintptr_t address = reinterpret_cast<uintptr_t>(rwlock);
   if (rwlock->__data.__shared) return lookup_plain(rwlock, LockKind::kRwLock);
   auto *tag_field = reinterpret_cast<uint64_t *>(&rwlock->__data.__pad2);

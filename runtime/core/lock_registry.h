@@ -30,12 +30,17 @@ struct LockState {
   ShortStack first_site{};           // first acquisition: names and stable ids
   ShortStack destroy_site{};         // last pthread_*_destroy
   std::atomic<LockState *> bucket_next{nullptr};
+  // issue #4: liveness (runtime/liveness). Nonzero while a liveness detector
+  // watches this lock's acquisitions (on_acquired then notifies observers).
+  std::atomic<uint32_t> liveness_watch{0};
 };
 
 // Spare fields (glibc x86-64 layouts): the robust-list link of a non-robust,
 // non-process-shared mutex and __pad2 of a process-private rwlock.
-LockState *lookup_mutex(pthread_mutex_t *mutex);
-LockState *lookup_rwlock(pthread_rwlock_t *rwlock);
+inline LockState *lookup_mutex(pthread_mutex_t *mutex);
+inline LockState *lookup_rwlock(pthread_rwlock_t *rwlock);
+LockState *lookup_mutex_slow(pthread_mutex_t *mutex);
+LockState *lookup_rwlock_slow(pthread_rwlock_t *rwlock);
 // Locks without a spare field (spin locks, user-annotated locks): by address.
 LockState *lookup_plain(const void *address, LockKind kind);
 // Existing state at `address` or null; never creates.
@@ -54,6 +59,44 @@ size_t lock_state_count();
 // Implementation detail exposed for for_each_lock.
 LockState *lock_by_slot(uint32_t slot);
 uint32_t lock_slot_count();
+
+namespace registry_detail {
+constexpr uint32_t kChunkBits = 16;
+constexpr uint32_t kChunkSize = 1u << kChunkBits;
+constexpr uint32_t kMaxChunks = 1u << 16;
+constexpr uint64_t kTagMagic = 0x6c6f636b4c4f434bull;  // "lockLOCK"
+extern std::atomic<std::atomic<LockState *> *> *g_chunks;
+extern std::atomic<uint32_t> g_next_slot;
+
+// The fast path: the tag names a slot whose state lives at this address
+// with this very tag. Anything else (zero, stale, foreign) goes slow.
+inline LockState *decode_tag(uint64_t tag, uintptr_t address) {
+  uint32_t slot = uint32_t((tag ^ kTagMagic) >> 32);
+  if (__builtin_expect(!tag || !g_chunks || slot == 0, 0)) return nullptr;
+  if (slot >= g_next_slot.load(std::memory_order_acquire)) return nullptr;
+  std::atomic<LockState *> *entries = g_chunks[slot >> kChunkBits].load(std::memory_order_acquire);
+  if (!entries) return nullptr;
+  LockState *state = entries[slot & (kChunkSize - 1)].load(std::memory_order_acquire);
+  if (state && state->address == address && state->tag == tag) return state;
+  return nullptr;
+}
+}  // namespace registry_detail
+
+inline LockState *lookup_mutex(pthread_mutex_t *mutex) {
+  if (__builtin_expect((mutex->__data.__kind & (16 | 128)) == 0, 1)) {
+    uint64_t tag = __atomic_load_n(reinterpret_cast<uint64_t *>(&mutex->__data.__list.__next), __ATOMIC_ACQUIRE);
+    if (LockState *state = registry_detail::decode_tag(tag, reinterpret_cast<uintptr_t>(mutex))) return state;
+  }
+  return lookup_mutex_slow(mutex);
+}
+
+inline LockState *lookup_rwlock(pthread_rwlock_t *rwlock) {
+  if (__builtin_expect(rwlock->__data.__shared == 0, 1)) {
+    uint64_t tag = __atomic_load_n(reinterpret_cast<uint64_t *>(&rwlock->__data.__pad2), __ATOMIC_ACQUIRE);
+    if (LockState *state = registry_detail::decode_tag(tag, reinterpret_cast<uintptr_t>(rwlock))) return state;
+  }
+  return lookup_rwlock_slow(rwlock);
+}
 
 template <typename Fn>
 void for_each_lock(Fn fn) {

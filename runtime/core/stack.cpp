@@ -105,6 +105,19 @@ bool is_code_address(uintptr_t pc) {
   return false;
 }
 
+// Return addresses already validated (direct-mapped, racy by design: a
+// torn or stale entry only costs a re-validation).
+constexpr size_t kValidatedSlots = 4096;
+std::atomic<uintptr_t> g_validated[kValidatedSlots];
+
+bool is_return_address(uintptr_t pc) {
+  std::atomic<uintptr_t> &slot = g_validated[(pc >> 2) & (kValidatedSlots - 1)];
+  if (slot.load(std::memory_order_relaxed) == pc) return true;
+  if (!is_code_address(pc) || !follows_call(pc)) return false;
+  slot.store(pc, std::memory_order_relaxed);
+  return true;
+}
+
 void capture_short_stack(ShortStack *out, void *frame, void *return_pc, uintptr_t stack_lo, uintptr_t stack_hi) {
   out->pc[0] = reinterpret_cast<uintptr_t>(return_pc);
   out->depth = 1;
@@ -114,7 +127,7 @@ void capture_short_stack(ShortStack *out, void *frame, void *return_pc, uintptr_
     uintptr_t next_fp = reinterpret_cast<uintptr_t *>(fp)[0];
     if (next_fp <= fp || next_fp + 16 > stack_hi || (next_fp & 7)) break;
     uintptr_t pc = reinterpret_cast<uintptr_t *>(next_fp)[1];
-    if (!is_code_address(pc) || !follows_call(pc)) break;
+    if (!is_return_address(pc)) break;
     out->pc[out->depth++] = pc;
     fp = next_fp;
   }

@@ -6,9 +6,11 @@
 #include "common/spin_lock.h"
 
 namespace interlock {
+
+__thread ThreadState *t_current_thread __attribute__((tls_model("initial-exec")));
+
 namespace {
 
-__thread ThreadState *t_state __attribute__((tls_model("initial-exec")));
 __thread uint32_t t_pending_tid __attribute__((tls_model("initial-exec")));
 __thread bool t_creating __attribute__((tls_model("initial-exec")));
 
@@ -84,9 +86,8 @@ uint32_t reserve_tid() { return g_next_tid.fetch_add(1, std::memory_order_relaxe
 void set_pending_tid(uint32_t tid) { t_pending_tid = tid; }
 uint32_t thread_tid_limit() { return g_next_tid.load(std::memory_order_acquire); }
 
-ThreadState *current_thread() {
-  ThreadState *state = t_state;
-  if (__builtin_expect(state != nullptr, 1)) return state;
+ThreadState *current_thread_slow() {
+  ThreadState *state;
   if (t_creating) return nullptr;  // a hook called while creating the state
   t_creating = true;
   state = create_state();
@@ -101,7 +102,7 @@ ThreadState *current_thread() {
   }
   pthread_setspecific(g_exit_key, state);
   --state->in_runtime;
-  t_state = state;
+  t_current_thread = state;
   t_creating = false;
   return state;
 }
@@ -118,7 +119,7 @@ void install_thread_exit_hook(void (*on_exit)(ThreadState *)) { g_on_exit = on_e
 void release_thread_state(ThreadState *state) {
   state->alive.store(false, std::memory_order_release);
   state->waiting_for.store(nullptr, std::memory_order_release);
-  if (t_state == state) t_state = nullptr;
+  if (t_current_thread == state) t_current_thread = nullptr;
   SpinGuard guard(g_threads_lock);
   if (std::atomic<ThreadState *> *ref = tid_ref(state->tid, false)) ref->store(nullptr, std::memory_order_release);
   state->next_free = g_free_states;
@@ -126,6 +127,17 @@ void release_thread_state(ThreadState *state) {
 }
 
 HeldLock *held_push(ThreadState *thread, const HeldLock &entry) {
+  HeldLock *slot = held_emplace(thread);
+  *slot = entry;
+  held_commit(thread);
+  return slot;
+}
+
+void held_commit(ThreadState *thread) {
+  thread->held_count.store(thread->held_count.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+}
+
+HeldLock *held_emplace(ThreadState *thread) {
   uint32_t count = thread->held_count.load(std::memory_order_relaxed);
   HeldLock *array = thread->held.load(std::memory_order_relaxed);
   if (count == thread->held_capacity) {
@@ -136,8 +148,6 @@ HeldLock *held_push(ThreadState *thread, const HeldLock &entry) {
     thread->held_capacity = capacity;
     array = grown;
   }
-  array[count] = entry;
-  thread->held_count.store(count + 1, std::memory_order_release);
   return &array[count];
 }
 
@@ -153,6 +163,10 @@ void held_remove(ThreadState *thread, HeldLock *entry) {
   uint32_t count = held_size(thread);
   HeldLock *array = thread->held.load(std::memory_order_relaxed);
   uint32_t index = uint32_t(entry - array);
+  if (index + 1 == count) {  // the usual, last-in first-out case
+    thread->held_count.store(count - 1, std::memory_order_release);
+    return;
+  }
   memmove(static_cast<void *>(&array[index]), &array[index + 1], (count - index - 1) * sizeof(HeldLock));
   thread->held_count.store(count - 1, std::memory_order_release);
 }

@@ -50,7 +50,12 @@ struct ThreadState {
 
 // The calling thread's state (created on first use). Null only while the
 // runtime cannot create it yet (never in practice after init).
-ThreadState *current_thread();
+extern __thread ThreadState *t_current_thread __attribute__((tls_model("initial-exec")));
+ThreadState *current_thread_slow();
+inline ThreadState *current_thread() {
+  ThreadState *state = t_current_thread;
+  return __builtin_expect(state != nullptr, 1) ? state : current_thread_slow();
+}
 // The state of a live thread by tid, or null.
 ThreadState *thread_by_tid(uint32_t tid);
 uint32_t thread_tid_limit();
@@ -66,6 +71,9 @@ void install_thread_exit_hook(void (*on_exit)(ThreadState *));
 
 // Held-set operations (owner thread only).
 HeldLock *held_push(ThreadState *thread, const HeldLock &entry);
+// Appends an uninitialised entry and returns it (no copy of a temporary).
+HeldLock *held_emplace(ThreadState *thread);
+void held_commit(ThreadState *thread);  // publishes the entry from held_emplace
 HeldLock *held_find(ThreadState *thread, const LockState *lock, bool read);
 void held_remove(ThreadState *thread, HeldLock *entry);
 inline uint32_t held_size(const ThreadState *thread) { return thread->held_count.load(std::memory_order_relaxed); }

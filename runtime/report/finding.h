@@ -9,6 +9,7 @@
 #include "common/containers.h"
 #include "core/lock_registry.h"
 #include "core/stack.h"
+#include "report/symbolizer.h"
 
 namespace interlock {
 
@@ -40,6 +41,9 @@ struct FindingSection {
   Vec<uintptr_t> pcs;     // return addresses, innermost first
   int indent = 2;
   FindingSection *next = nullptr;
+  // Filled by the report layer.
+  Vec<const SymbolizedFrame *> frames;    // every frame outside libinterlock, innermost first
+  const SymbolizedFrame *user = nullptr;  // innermost user frame (or innermost frame)
 };
 
 struct Finding {
@@ -51,7 +55,15 @@ struct Finding {
   bool counts = true;     // false: a note that never changes the exit code
   FindingSection *sections = nullptr;
   FindingSection *last_section = nullptr;
+  // Filled by the report layer.
+  uint64_t fingerprint = 0;
+  int pid = 0;
 };
+
+// Reported findings, in order (for the SARIF writer and tests).
+size_t finding_count();
+const Finding *finding_at(size_t index);
+const Vec<const char *> &degraded_notes();
 
 Finding *finding_new(Rule rule);
 FindingSection *finding_add_section(Finding *finding, const Str &title, const Str &message, int indent = 2);
@@ -61,6 +73,22 @@ void finding_free(Finding *finding);
 // reported (not suppressed, not a duplicate). With halt_on_error=1 a
 // counting finding ends the process here.
 bool report_finding(Finding *finding);
+
+[[noreturn]] void halt_process();            // finalize then _exit(exitcode)
+
+// While a DeferInversionHalt lives on a thread, halt_on_error does not end
+// the process at a lock-order-inversion at once but when the scope ends: the
+// acquisition that closed the cycle may be about to block in a real
+// deadlock, which is then reported too (by this or the other thread).
+extern __thread int t_defer_depth __attribute__((tls_model("initial-exec")));
+extern __thread bool t_halt_pending __attribute__((tls_model("initial-exec")));
+class DeferInversionHalt {
+ public:
+  DeferInversionHalt() { ++t_defer_depth; }
+  ~DeferInversionHalt() {
+    if (--t_defer_depth == 0 && __builtin_expect(t_halt_pending, 0)) halt_process();
+  }
+};
 
 // Lock naming for messages and stable ids ("var:NAME" / "site:FILE:LINE").
 struct LockName {

@@ -1,6 +1,8 @@
 // Two threads take two mutexes in opposite orders (ABBA): a potential
 // deadlock. The threads take turns, so this run never hangs, but the lock
 // order graph holds the cycle lock_a -> lock_b -> lock_a.
+// Lock names come from the symbol table: the variables themselves.
+// EXPECT-STDERR: Cycle: mutex `lock_[ab]` -> mutex `lock_[ab]` -> mutex `lock_[ab]`
 #include <pthread.h>
 #include <stddef.h>
 

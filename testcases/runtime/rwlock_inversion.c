@@ -1,5 +1,6 @@
 // Two pthread rwlocks write-locked in opposite orders by two threads: a
 // potential deadlock exactly like mutex ABBA (writers exclude everybody).
+// EXPECT-STDERR: `(table|index)_lock` -> .*`(table|index)_lock`
 #include <pthread.h>
 #include <stddef.h>
 

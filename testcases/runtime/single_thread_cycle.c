@@ -1,7 +1,11 @@
-// A single thread takes lock_a -> lock_b, and later lock_b -> lock_a. With
-// one thread there is no interleaving that deadlocks in THIS program, but the
-// order is inconsistent and a second thread running either path would make
-// it real. Runtime's documented choice: see the RUNTIME-CHOICE note below.
+// Negative: a single thread takes lock_a -> lock_b, and later lock_b ->
+// lock_a. One thread cannot deadlock with itself this way, and reporting such
+// cycles is the false positive users complain about most (TSan #488, #814).
+// The runtime's documented choice (docs/runtime.md, option
+// single_thread_cycles, default 0): cycles whose edges all come from one
+// thread are not reported by default; with single_thread_cycles=1 they are
+// reported at level "note", which never changes the exit status (see
+// single_thread_cycle_note.c).
 #include <pthread.h>
 
 static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;

@@ -2,6 +2,8 @@
 // transfer(a, b) and transfer(b, a) from two threads take the two account
 // mutexes in opposite orders: a potential deadlock between two instances of
 // the same class, both acquisitions on the same two source lines.
+// Heap mutexes have no symbol: named by their first acquisition site.
+// EXPECT-STDERR: mutex M\d+ \(first acquired at transfer\.cpp:\d+\)
 #include <memory>
 #include <mutex>
 #include <thread>

@@ -11,7 +11,7 @@ void audit_record() {
 }
 
 void audit_and_post() {
-  std::lock_guard<std::mutex> audit(audit_mu);
+  std::lock_guard<std::mutex> audit(audit_mu);          // DEADLOCK
   std::lock_guard<std::mutex> ledger(ledger_mu);        // DEADLOCK
   ++audit_count;                                        // NORACE
   ++ledger_entries;                                     // NORACE

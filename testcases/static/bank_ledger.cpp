@@ -8,7 +8,7 @@ std::mutex ledger_mu;
 long ledger_entries = 0;
 
 void post_entry() {
-  std::lock_guard<std::mutex> ledger(ledger_mu);
+  std::lock_guard<std::mutex> ledger(ledger_mu);        // DEADLOCK
   ++ledger_entries;                                     // NORACE
   audit_record();
 }

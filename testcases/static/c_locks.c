@@ -9,7 +9,7 @@ static long stock_level;
 static long catalog_size;
 
 static void *restock(void *arg) {
-  pthread_mutex_lock(&stock_mu);
+  pthread_mutex_lock(&stock_mu);                        /* NODEADLOCK */
   pthread_mutex_lock(&shelf_mu);                        /* NODEADLOCK */
   stock_level += 10;                                    /* NORACE */
   pthread_mutex_unlock(&shelf_mu);
@@ -18,7 +18,7 @@ static void *restock(void *arg) {
 }
 
 static void *sell(void *arg) {
-  pthread_mutex_lock(&shelf_mu);
+  pthread_mutex_lock(&shelf_mu);                        /* NODEADLOCK */
   if (pthread_mutex_trylock(&stock_mu) == 0) {          /* NODEADLOCK */
     stock_level -= 1;                                   /* NORACE */
     pthread_mutex_unlock(&stock_mu);

@@ -10,13 +10,13 @@ namespace lock_order_negatives {
 std::mutex gate_mu, gate_x, gate_y;
 
 void gate_xy() {
-  std::lock_guard<std::mutex> gate(gate_mu);
+  std::lock_guard<std::mutex> gate(gate_mu);            // NODEADLOCK
   std::lock_guard<std::mutex> x(gate_x);                // NODEADLOCK
   std::lock_guard<std::mutex> y(gate_y);                // NODEADLOCK
 }
 
 void gate_yx() {
-  std::lock_guard<std::mutex> gate(gate_mu);
+  std::lock_guard<std::mutex> gate(gate_mu);            // NODEADLOCK
   std::lock_guard<std::mutex> y(gate_y);                // NODEADLOCK
   std::lock_guard<std::mutex> x(gate_x);                // NODEADLOCK
 }
@@ -25,12 +25,12 @@ void gate_yx() {
 std::mutex order_p, order_q;
 
 void ordered_one() {
-  std::lock_guard<std::mutex> p(order_p);
+  std::lock_guard<std::mutex> p(order_p);               // NODEADLOCK
   std::lock_guard<std::mutex> q(order_q);               // NODEADLOCK
 }
 
 void ordered_two() {
-  std::unique_lock<std::mutex> p(order_p);
+  std::unique_lock<std::mutex> p(order_p);              // NODEADLOCK
   std::unique_lock<std::mutex> q(order_q);              // NODEADLOCK
 }
 
@@ -64,12 +64,12 @@ void stdlock_ba() {
 std::mutex backoff_first, backoff_second;
 
 void backoff_forward() {
-  std::lock_guard<std::mutex> first(backoff_first);
+  std::lock_guard<std::mutex> first(backoff_first);     // NODEADLOCK
   std::lock_guard<std::mutex> second(backoff_second);   // NODEADLOCK
 }
 
 void backoff_reverse() {
-  std::lock_guard<std::mutex> second(backoff_second);
+  std::lock_guard<std::mutex> second(backoff_second);   // NODEADLOCK
   if (backoff_first.try_lock()) {                       // NODEADLOCK
     backoff_first.unlock();
   }
@@ -79,12 +79,12 @@ void backoff_reverse() {
 std::mutex phase_a, phase_b;
 
 void startup_phase() {
-  std::lock_guard<std::mutex> a(phase_a);
+  std::lock_guard<std::mutex> a(phase_a);               // NODEADLOCK
   std::lock_guard<std::mutex> b(phase_b);               // NODEADLOCK
 }
 
 void shutdown_phase() {
-  std::lock_guard<std::mutex> b(phase_b);
+  std::lock_guard<std::mutex> b(phase_b);               // NODEADLOCK
   std::lock_guard<std::mutex> a(phase_a);               // NODEADLOCK
 }
 

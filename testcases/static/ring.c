@@ -6,7 +6,7 @@ static pthread_mutex_t ring_b = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t ring_c = PTHREAD_MUTEX_INITIALIZER;
 
 static void *ring_ab(void *arg) {
-  pthread_mutex_lock(&ring_a);
+  pthread_mutex_lock(&ring_a);                          /* DEADLOCK */
   pthread_mutex_lock(&ring_b);                          /* DEADLOCK */
   pthread_mutex_unlock(&ring_b);
   pthread_mutex_unlock(&ring_a);
@@ -14,7 +14,7 @@ static void *ring_ab(void *arg) {
 }
 
 static void *ring_bc(void *arg) {
-  pthread_mutex_lock(&ring_b);
+  pthread_mutex_lock(&ring_b);                          /* DEADLOCK */
   pthread_mutex_lock(&ring_c);                          /* DEADLOCK */
   pthread_mutex_unlock(&ring_c);
   pthread_mutex_unlock(&ring_b);
@@ -22,7 +22,7 @@ static void *ring_bc(void *arg) {
 }
 
 static void *ring_ca(void *arg) {
-  pthread_mutex_lock(&ring_c);
+  pthread_mutex_lock(&ring_c);                          /* DEADLOCK */
   pthread_mutex_lock(&ring_a);                          /* DEADLOCK */
   pthread_mutex_unlock(&ring_a);
   pthread_mutex_unlock(&ring_c);

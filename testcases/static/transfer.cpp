@@ -15,7 +15,7 @@ struct Wallet {
 };
 
 void transfer(Wallet &from, Wallet &to, long amount) {
-  std::lock_guard<std::mutex> source(from.mu);
+  std::lock_guard<std::mutex> source(from.mu);          // DEADLOCK
   std::lock_guard<std::mutex> target(to.mu);            // DEADLOCK
   from.coins -= amount;                                 // NORACE
   to.coins += amount;                                   // NORACE

@@ -9,3 +9,6 @@ set_tests_properties(runtime_e2e.checker_self_test PROPERTIES LABELS "runtime;e2
 
 set(INTERLOCK_RUNTIME_CHECKER ${CMAKE_CURRENT_LIST_DIR}/runtime_check.py)
 add_subdirectory(${PROJECT_SOURCE_DIR}/testcases/runtime ${PROJECT_BINARY_DIR}/testcases/runtime)
+
+# issue #4: liveness testcases (livelock, starvation, hang, semaphores, barriers)
+add_subdirectory(${PROJECT_SOURCE_DIR}/testcases/runtime/liveness ${PROJECT_BINARY_DIR}/testcases/runtime/liveness)

@@ -10,7 +10,8 @@ with the annotations in the program's source (see testcases/runtime/README.md):
   // MAY: rule                  this line may be reported for the rule
   // NOT: rule                  this line must not be reported for the rule
   several clauses on one line are separated by ';'
-  header: // RUN-OPTIONS: k=v:k=v   // EXPECT-EXIT: 66 | SIGABRT   // ARGS: ...
+  header: // RUN-OPTIONS: k=v:k=v (%S: the source's folder)   // EXPECT-EXIT: 66 | SIGABRT
+          // ARGS: ...   // EXPECT-STDERR: regex   // EXPECT-NO-SARIF
 
 For every rule, the set of (file, line) over all locations and
 relatedLocations of that rule's results must equal the EXPECT lines (plus
@@ -45,7 +46,8 @@ DEFAULT_FINDING_EXIT = 66
 
 MARKER_KINDS = ("EXPECT-NOTE", "EXPECT", "MAY", "NOT")
 MARKER_RE = re.compile(r"\b(EXPECT-NOTE|EXPECT|MAY|NOT):\s*([a-z][a-z0-9-]*(?:\s*,\s*[a-z][a-z0-9-]*)*)")
-HEADER_RE = re.compile(r"^\s*//\s*(RUN-OPTIONS|EXPECT-EXIT|ARGS):\s*(.*?)\s*$")
+HEADER_RE = re.compile(r"^\s*//\s*(RUN-OPTIONS|EXPECT-EXIT|EXPECT-STDERR|ARGS):\s*(.*?)\s*$")
+NO_SARIF_RE = re.compile(r"^\s*//\s*EXPECT-NO-SARIF\s*$")
 
 
 class AnnotationError(Exception):
@@ -61,6 +63,8 @@ class Spec:
     run_options: str = ""
     expect_exit: object = None  # int, "SIGxxx", or None for the default
     args: list = field(default_factory=list)
+    stderr_patterns: list = field(default_factory=list)  # regexes stderr must match
+    expect_sarif: bool = True
 
     def lines_for(self, kind, rule):
         return self.markers[kind].get(rule, set())
@@ -91,11 +95,21 @@ def parse_annotations(path, text=None):
             text = source.read()
     spec = Spec(path=path, lines=text.splitlines())
     for number, line in enumerate(spec.lines, start=1):
+        if NO_SARIF_RE.match(line):
+            spec.expect_sarif = False
+            continue
         header = HEADER_RE.match(line)
         if header:
             key, value = header.groups()
             if key == "RUN-OPTIONS":
+                # %S: the folder of the source, for files that live beside it
+                value = value.replace("%S", os.path.dirname(os.path.abspath(path)))
                 spec.run_options = ":".join(filter(None, [spec.run_options, value]))
+            elif key == "EXPECT-STDERR":
+                try:
+                    spec.stderr_patterns.append(re.compile(value))
+                except re.error as error:
+                    raise AnnotationError(f"{path}:{number}: bad EXPECT-STDERR regex: {error}")
             elif key == "EXPECT-EXIT":
                 spec.expect_exit = parse_exit(value)
             else:
@@ -263,6 +277,7 @@ class Outcome:
     problems: list
     got: dict      # (kind, rule) -> {(path, line)}; kind is EXPECT or EXPECT-NOTE
     log_count: int
+    fingerprints: dict = field(default_factory=dict)  # rule -> {fingerprint}
 
 
 def compare(spec, run):
@@ -273,8 +288,16 @@ def compare(spec, run):
     expected_exit = spec.expected_exit()
     if not run.timed_out and run.returncode != expected_exit:
         problems.append(f"exit status {run.returncode}, expected {expected_exit}")
+    for pattern in spec.stderr_patterns:
+        if not pattern.search(run.stderr):
+            problems.append(f"stderr does not match /{pattern.pattern}/")
+    if not spec.expect_sarif:
+        if run.sarif_files:
+            problems.append(f"a SARIF file was written, but none was expected: {run.sarif_files}")
+        return Outcome(problems, {}, 0)
     if not run.sarif_files:
         problems.append("no SARIF file was written")
+    fingerprints = {}
     got = {}
     reported_rules = set()
     for sarif in run.sarif_files:
@@ -294,6 +317,7 @@ def compare(spec, run):
             if level != expected_level(rule, kind == "EXPECT-NOTE"):
                 problems.append(f"{rule} result has level {level!r}, expected {expected_level(rule, False)!r}")
             got.setdefault((kind, rule), set()).update(result_sites(result))
+            fingerprints.setdefault(rule, set()).add(str((result.get("partialFingerprints") or {}).get("interlock/v1")))
         problems += [f"{os.path.basename(sarif)}: {p}" for p in contract_problems(log, reported_rules, run.stderr)]
         pid = ((log.get("runs") or [{}])[0].get("properties") or {}).get("pid")
         named = re.search(r"out\.(\d+)\.sarif$", sarif)
@@ -317,7 +341,17 @@ def compare(spec, run):
                 problems.append(f"{label}: reported but not expected: {format_sites(extra, spec)}")
             if forbidden:
                 problems.append(f"{label}: reported on a NOT line: {format_sites(forbidden, spec)}")
-    return Outcome(problems, got, len(run.sarif_files))
+    return Outcome(problems, got, len(run.sarif_files), fingerprints)
+
+
+def fingerprint_problems(first, second):
+    """The same program run twice must give the same fingerprints per rule."""
+    problems = []
+    for rule in sorted(set(first) | set(second)):
+        if first.get(rule, set()) != second.get(rule, set()):
+            problems.append(f"{rule}: partialFingerprints differ between two runs: "
+                            f"{sorted(first.get(rule, set()))} vs {sorted(second.get(rule, set()))}")
+    return problems
 
 
 def format_sites(sites, spec):
@@ -336,6 +370,8 @@ def verdict(spec, outcome):
     name = os.path.basename(spec.path)
     if outcome.problems:
         return f"{name}: MISMATCH ({len(outcome.problems)} problem(s), see above)"
+    if not spec.expect_sarif:
+        return f"{name}: refused to run (exit {spec.expected_exit()}), as expected"
     reported = sorted({r for (k, r) in outcome.got if k == "EXPECT"})
     notes = sorted({r for (k, r) in outcome.got if k == "EXPECT-NOTE"})
     if not reported and not notes:
@@ -343,6 +379,8 @@ def verdict(spec, outcome):
     text = ", ".join(reported) + (" reported as expected" if reported else "")
     if notes:
         text += ("; " if reported else "") + ", ".join(notes) + " reported as a note, as expected"
+    if isinstance(spec.expected_exit(), str):
+        text += f" (then died of {spec.expected_exit()}, as the program does)"
     return f"{name}: {text}"
 
 
@@ -412,6 +450,39 @@ def self_test():
             self.assertTrue(any("no SARIF" in p for p in outcome.problems))
             self.assertTrue(any("expected but not reported" in p for p in outcome.problems))
 
+        def test_compare_accepts_a_matching_sarif_and_rejects_an_extra_line(self):
+            with tempfile.TemporaryDirectory() as workdir:
+                source = os.path.join(workdir, "t.c")
+                spec = parse_annotations(source, "a // EXPECT: double-lock\nb // EXPECT: double-lock\nc // MAY: double-lock")
+                sarif = os.path.join(workdir, "out.42.sarif")
+
+                def write(lines):
+                    location = lambda line: {"physicalLocation": {"artifactLocation": {"uri": "file://" + source},
+                                                                  "region": {"startLine": line}},
+                                             "logicalLocations": [{"fullyQualifiedName": "main"}]}
+                    result = {"ruleId": "double-lock", "level": "warning", "message": {"text": "x"},
+                              "partialFingerprints": {"interlock/v1": "ab12"}, "stacks": [{}],
+                              "locations": [location(lines[0])], "relatedLocations": [location(l) for l in lines[1:]]}
+                    log = {"version": "2.1.0", "runs": [{
+                        "tool": {"driver": {"name": "interlock-runtime", "version": "0.1", "informationUri": "u",
+                                            "rules": [{"id": "double-lock", "shortDescription": {"text": "s"},
+                                                       "help": {"text": "h"}}]}},
+                        "results": [result],
+                        "properties": {"pid": 42, "degraded": [], "lockGraph": {"locks": [], "edges": []}}}]}
+                    with open(sarif, "w") as handle:
+                        json.dump(log, handle)
+
+                stderr = "==42== interlock: double-lock (self-deadlock)"
+                write([1, 2])
+                self.assertEqual(compare(spec, Run(66, stderr, "", 42, False, [sarif])).problems, [])
+                write([1, 2, 3])
+                self.assertEqual(compare(spec, Run(66, stderr, "", 42, False, [sarif])).problems, [])
+                write([2, 4])
+                problems = compare(spec, Run(66, stderr, "", 42, False, [sarif])).problems
+                self.assertTrue(any("expected but not reported" in p for p in problems), problems)
+                self.assertTrue(any("reported but not expected" in p for p in problems), problems)
+                self.assertTrue(any("exit status" in p for p in compare(spec, Run(0, stderr, "", 42, False, [sarif])).problems))
+
         def test_uri_to_path(self):
             self.assertEqual(uri_to_path("file:///tmp/a%20b.c"), os.path.realpath("/tmp/a b.c"))
 
@@ -431,6 +502,8 @@ def main(argv):
     parser.add_argument("--demo", action="store_true", help="print the program's report and a one-line verdict")
     parser.add_argument("--sarif-out", help="write the SARIF here instead of a temporary directory")
     parser.add_argument("--self-test", action="store_true", help="run the annotation parser's unit tests")
+    parser.add_argument("--check-fingerprints", action="store_true",
+                        help="run the program a second time and require the same partialFingerprints")
     options = parser.parse_args(argv)
     if options.self_test:
         return self_test()
@@ -450,8 +523,13 @@ def main(argv):
             if os.path.exists(options.sarif_out):
                 os.remove(options.sarif_out)
         run = run_program(os.path.abspath(options.program), spec, workdir, options.timeout,
-                          options.preload, options.sarif_out)
+                          options.preload and os.path.abspath(options.preload), options.sarif_out)
         outcome = compare(spec, run)
+    if options.check_fingerprints and not outcome.problems and outcome.fingerprints:
+        with tempfile.TemporaryDirectory(prefix="interlock-e2e-") as workdir:
+            again = run_program(os.path.abspath(options.program), spec, workdir, options.timeout,
+                                options.preload and os.path.abspath(options.preload), None)
+            outcome.problems += fingerprint_problems(outcome.fingerprints, compare(spec, again).fingerprints)
     if options.demo:
         sys.stdout.write(run.stderr)
         if outcome.problems:

@@ -1,0 +1,443 @@
+#include "core/detectors.h"
+
+#include "common/options.h"
+#include "common/spin_lock.h"
+#include "report/finding.h"
+
+namespace interlock {
+namespace {
+
+alignas(LockGraph) char g_graph_storage[sizeof(LockGraph)];
+LockGraph *g_graph;
+SpinLock g_graph_init;
+
+void retire_hook(uint64_t id) { lock_graph().retire_lock(id); }
+
+Vec<uintptr_t> full_stack() {
+  Vec<uintptr_t> stack;
+  capture_full_stack(&stack, int(options().stack_depth));
+  return stack;
+}
+
+Vec<uintptr_t> pcs_of(const ShortStack &stack) {
+  Vec<uintptr_t> pcs;
+  short_stack_to_vec(stack, &pcs);
+  return pcs;
+}
+
+LockName name_of(const LockState *lock) {
+  return describe_lock(lock->address, lock->kind, lock->id, lock->has_first_site.load() ? &lock->first_site : nullptr);
+}
+
+Str quoted(const Str &name) {
+  Str s;
+  s << "`" << name << "`";
+  return s;
+}
+
+// The live hold of `lock` in thread `owner` (read racily: only used for the
+// acquisition site in a report).
+const HeldLock *hold_in(ThreadState *owner, const LockState *lock) {
+  if (!owner) return nullptr;
+  uint32_t n = owner->held_count.load(std::memory_order_acquire);
+  HeldLock *array = owner->held.load(std::memory_order_acquire);
+  for (uint32_t i = n; i-- > 0;)
+    if (array[i].lock == lock) return &array[i];
+  return nullptr;
+}
+
+// ---- condition variables ----
+struct CondState {
+  const void *address;
+  uint64_t mutex_id;
+  LockState *mutex;
+  ShortStack site;
+  uint32_t waiters;
+  CondState *next;
+};
+constexpr size_t kCondBuckets = 4096;
+CondState *g_conds[kCondBuckets];
+SpinLock g_cond_lock;
+
+CondState *cond_state(const void *cond, bool create) {
+  size_t b = mix64(reinterpret_cast<uintptr_t>(cond)) % kCondBuckets;
+  CondState *free_entry = nullptr;
+  for (CondState *c = g_conds[b]; c; c = c->next) {
+    if (c->address == cond) return c;
+    if (!c->address && !free_entry) free_entry = c;
+  }
+  if (!create) return nullptr;
+  CondState *c = free_entry;
+  if (!c) {
+    c = internal_new<CondState>();
+    c->next = g_conds[b];
+    g_conds[b] = c;
+  }
+  c->address = cond;
+  c->mutex = nullptr;
+  c->mutex_id = 0;
+  c->waiters = 0;
+  return c;
+}
+
+}  // namespace
+
+LockGraph &lock_graph() {
+  if (__builtin_expect(g_graph != nullptr, 1)) return *g_graph;
+  SpinGuard guard(g_graph_init);
+  if (!g_graph) {
+    auto *graph = new (g_graph_storage) LockGraph();
+    graph->set_cycle_search_budget(size_t(options().cycle_search_budget));
+    graph->set_report_single_thread(options().single_thread_cycles);
+    set_retire_hook(retire_hook);
+    __atomic_store_n(&g_graph, graph, __ATOMIC_RELEASE);
+  }
+  return *g_graph;
+}
+
+void report_lock_order_cycle(const Cycle &cycle) {
+  report_lock();
+  Finding *f = finding_new(Rule::kLockOrderInversion);
+  size_t n = cycle.edges.size();
+  Vec<LockName *> names;
+  for (size_t i = 0; i < n; ++i) {
+    const Edge *e = cycle.edges[i];
+    const GraphNode *node = lock_graph().node(e->from);
+    auto *name = internal_new<LockName>();
+    if (node) *name = describe_lock(node->address, node->kind, node->id, &node->first_site);
+    else name->display = name->short_name = name->stable_id = "?";
+    names.push_back(name);
+  }
+  Str cycle_text, threads;
+  Vec<uint32_t> seen_threads;
+  for (size_t i = 0; i < n; ++i) {
+    cycle_text << names[i]->display << " -> ";
+    uint32_t tid = cycle.edges[i]->first_thread;
+    if (!seen_threads.contains(tid)) {
+      seen_threads.push_back(tid);
+      if (!threads.empty()) threads << ", ";
+      threads << thread_name(tid);
+    }
+  }
+  cycle_text << names[0]->display;
+  f->detail << "  Cycle: " << cycle_text << "\n";
+  if (cycle.single_thread) {
+    f->level = "note";
+    f->counts = false;
+    f->detail << "  All edges come from one thread, which cannot deadlock by itself.\n";
+  }
+  f->message << "Lock-order inversion (potential deadlock): " << cycle_text << " (threads " << threads << ")";
+  for (size_t i = 0; i < n; ++i) {
+    const Edge *e = cycle.edges[i];
+    const LockName &from = *names[i];
+    const LockName &to = *names[(i + 1) % n];
+    f->fingerprint_basis << from.stable_id << "\n";
+    Str title, msg;
+    title << "Edge " << Str().append_u64(i + 1) << ": thread " << thread_name(e->first_thread) << " acquired "
+          << quoted(to.short_name) << " while holding " << quoted(from.short_name);
+    if (e->from_try) title << " (taken by try-lock)";
+    msg << "thread " << thread_name(e->first_thread) << " acquires " << quoted(to.short_name) << " while holding "
+        << quoted(from.short_name);
+    FindingSection *s = finding_add_section(f, title, msg, 2);
+    s->pcs = e->to_stack.empty() ? pcs_of(e->to_site) : e->to_stack;
+    Str held_title, held_msg;
+    held_title << "held " << quoted(from.short_name) << ", acquired at:";
+    held_msg << quoted(from.short_name) << " acquired here by thread " << thread_name(e->first_thread)
+             << ", held while acquiring " << quoted(to.short_name);
+    FindingSection *h = finding_add_section(f, held_title, held_msg, 4);
+    h->pcs = pcs_of(e->from_site);
+  }
+  for (LockName *name : names) internal_delete(name);
+  report_unlock();
+  report_finding(f);
+}
+
+void check_wait_for_cycle(ThreadState *t, LockState *lock) {
+  Vec<ThreadState *> threads;
+  Vec<LockState *> waits;
+  threads.push_back(t);
+  waits.push_back(lock);
+  LockState *current = lock;
+  uint32_t limit = thread_tid_limit() + 1;
+  bool closed = false;
+  for (uint32_t step = 0; step < limit; ++step) {
+    uint32_t owner_tid = current->owner.load(std::memory_order_seq_cst);
+    if (owner_tid == 0) return;  // free now, or read-held (reader sets are not tracked)
+    if (owner_tid == t->tid) {
+      closed = true;
+      break;
+    }
+    ThreadState *owner = thread_by_tid(owner_tid);
+    if (!owner) return;
+    LockState *next = owner->waiting_for.load(std::memory_order_seq_cst);
+    if (!next) return;  // the owner runs: it will release some day
+    if (threads.contains(owner)) return;  // a cycle without us: its members report it
+    threads.push_back(owner);
+    waits.push_back(next);
+    current = next;
+  }
+  if (!closed) return;
+  // Re-check every link: all owners still hold, all waiters still wait.
+  size_t n = threads.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (threads[i]->waiting_for.load(std::memory_order_seq_cst) != waits[i]) return;
+    if (waits[i]->owner.load(std::memory_order_seq_cst) != threads[(i + 1) % n]->tid) return;
+  }
+  report_lock();
+  Finding *f = finding_new(Rule::kDeadlock);
+  f->level = "error";
+  Vec<LockName *> names;
+  for (size_t i = 0; i < n; ++i) {
+    auto *name = internal_new<LockName>();
+    *name = name_of(waits[i]);
+    names.push_back(name);
+  }
+  Str who;
+  f->detail << "  Cycle:";
+  for (size_t i = 0; i < n; ++i) {
+    f->detail << " thread " << thread_name(threads[i]->tid) << " waits for " << quoted(names[i]->short_name)
+              << " held by thread " << thread_name(threads[(i + 1) % n]->tid) << (i + 1 < n ? ";" : "");
+    if (i) who << (i + 1 == n ? " and " : ", ");
+    who << thread_name(threads[i]->tid);
+    f->fingerprint_basis << names[i]->stable_id << "\n";
+  }
+  f->detail << "\n";
+  f->message << "Deadlock: threads " << who << " wait for each other, every one for a lock the next one holds";
+  for (size_t i = 0; i < n; ++i) {
+    ThreadState *x = threads[i];
+    const LockName &wanted = *names[i];
+    const LockName &held = *names[(i + n - 1) % n];
+    Str title, msg;
+    title << "Thread " << thread_name(x->tid) << " is blocked locking " << quoted(wanted.short_name)
+          << " (held by thread " << thread_name(threads[(i + 1) % n]->tid) << "):";
+    msg << "thread " << thread_name(x->tid) << " blocks here locking " << quoted(wanted.short_name);
+    FindingSection *s = finding_add_section(f, title, msg, 2);
+    if (x == t) s->pcs = full_stack();
+    else s->pcs = pcs_of(x->waiting_site);
+    const HeldLock *hold = hold_in(x, waits[(i + n - 1) % n]);
+    Str held_title, held_msg;
+    held_title << "holding " << quoted(held.short_name) << " (wanted by thread "
+               << thread_name(threads[(i + n - 1) % n]->tid) << "), acquired at:";
+    held_msg << quoted(held.short_name) << " acquired here by thread " << thread_name(x->tid);
+    FindingSection *h = finding_add_section(f, held_title, held_msg, 4);
+    if (hold) h->pcs = pcs_of(hold->site);
+  }
+  for (LockName *name : names) internal_delete(name);
+  report_unlock();
+  report_finding(f);
+}
+
+void report_double_lock(ThreadState *t, LockState *lock, const char *what, const ShortStack &site) {
+  report_lock();
+  Finding *f = finding_new(Rule::kDoubleLock);
+  LockName name = name_of(lock);
+  f->fingerprint_basis << name.stable_id << "\n";
+  f->message << "Double lock: thread " << thread_name(t->tid) << " locks " << name.display
+             << " again while holding it" << (what ? " (" : "") << (what ? what : "") << (what ? ")" : "")
+             << "; a non-recursive lock blocks for ever here";
+  Str title, msg;
+  title << "Thread " << thread_name(t->tid) << " locks " << quoted(name.short_name) << " again:";
+  msg << "thread " << thread_name(t->tid) << " locks " << quoted(name.short_name) << " a second time";
+  FindingSection *s = finding_add_section(f, title, msg, 2);
+  s->pcs = full_stack();
+  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  const HeldLock *hold = held_find(t, lock, false);
+  if (!hold) hold = held_find(t, lock, true);
+  Str held_title("first acquired at:"), held_msg;
+  held_msg << quoted(name.short_name) << " first acquired here";
+  FindingSection *h = finding_add_section(f, held_title, held_msg, 4);
+  if (hold) h->pcs = pcs_of(hold->site);
+  report_unlock();
+  report_finding(f);
+}
+
+void report_bad_unlock(ThreadState *t, LockState *lock, const ShortStack &site) {
+  report_lock();
+  Finding *f = finding_new(Rule::kBadUnlock);
+  LockName name = name_of(lock);
+  f->fingerprint_basis << name.stable_id << "\n";
+  uint32_t owner_tid = lock->owner.load(std::memory_order_relaxed);
+  ThreadState *owner = owner_tid && owner_tid != t->tid ? thread_by_tid(owner_tid) : nullptr;
+  Str title, msg;
+  if (owner_tid && owner_tid != t->tid) {
+    f->message << "Bad unlock: thread " << thread_name(t->tid) << " unlocks " << name.display
+               << ", which thread " << thread_name(owner_tid) << " holds";
+  } else if (lock->kind == LockKind::kRecursiveMutex) {
+    f->message << "Bad unlock: thread " << thread_name(t->tid) << " unlocks " << name.display
+               << " more times than it locked it (recursive unlock underflow)";
+  } else {
+    f->message << "Bad unlock: thread " << thread_name(t->tid) << " unlocks " << name.display
+               << ", which no thread holds";
+  }
+  title << "Thread " << thread_name(t->tid) << " unlocks " << quoted(name.short_name) << ":";
+  msg << "thread " << thread_name(t->tid) << " unlocks " << quoted(name.short_name) << " without holding it";
+  FindingSection *s = finding_add_section(f, title, msg, 2);
+  s->pcs = full_stack();
+  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  if (owner) {
+    if (const HeldLock *hold = hold_in(owner, lock)) {
+      Str held_title, held_msg;
+      held_title << "held by thread " << thread_name(owner_tid) << ", acquired at:";
+      held_msg << quoted(name.short_name) << " acquired here by thread " << thread_name(owner_tid);
+      FindingSection *h = finding_add_section(f, held_title, held_msg, 4);
+      h->pcs = pcs_of(hold->site);
+    }
+  }
+  report_unlock();
+  report_finding(f);
+}
+
+void report_invalid_use(ThreadState *t, LockState *lock, const char *operation, const ShortStack &site) {
+  report_lock();
+  Finding *f = finding_new(Rule::kInvalidMutex);
+  LockName name = name_of(lock);
+  f->fingerprint_basis << name.stable_id << "\n";
+  f->message << "Invalid mutex: thread " << thread_name(t->tid) << " uses " << name.display << " (" << operation
+             << ") after it was destroyed";
+  Str title, msg;
+  title << "Thread " << thread_name(t->tid) << " uses destroyed " << quoted(name.short_name) << " (" << operation << "):";
+  msg << operation << " of " << quoted(name.short_name) << " after pthread destroy";
+  FindingSection *s = finding_add_section(f, title, msg, 2);
+  s->pcs = full_stack();
+  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  Str d_title("destroyed at:"), d_msg;
+  d_msg << quoted(name.short_name) << " destroyed here";
+  FindingSection *d = finding_add_section(f, d_title, d_msg, 4);
+  d->pcs = pcs_of(lock->destroy_site);
+  report_unlock();
+  report_finding(f);
+}
+
+void report_destroy_locked(ThreadState *t, LockState *lock, const ShortStack &site) {
+  report_lock();
+  Finding *f = finding_new(Rule::kDestroyLocked);
+  LockName name = name_of(lock);
+  f->fingerprint_basis << name.stable_id << "\n";
+  uint32_t owner_tid = lock->owner.load(std::memory_order_relaxed);
+  f->message << "Destroy of a locked lock: thread " << thread_name(t->tid) << " destroys " << name.display;
+  if (owner_tid) f->message << " while thread " << thread_name(owner_tid) << " holds it";
+  else f->message << " while it is held for reading";
+  Str title, msg;
+  title << "Thread " << thread_name(t->tid) << " destroys " << quoted(name.short_name) << ":";
+  msg << quoted(name.short_name) << " destroyed while held";
+  FindingSection *s = finding_add_section(f, title, msg, 2);
+  s->pcs = full_stack();
+  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  ThreadState *owner = owner_tid == t->tid ? t : thread_by_tid(owner_tid);
+  const HeldLock *hold = hold_in(owner, lock);
+  if (!hold) hold = hold_in(t, lock);
+  if (hold) {
+    Str h_title, h_msg;
+    h_title << "held by thread " << thread_name(owner_tid ? owner_tid : t->tid) << ", acquired at:";
+    h_msg << quoted(name.short_name) << " acquired here";
+    FindingSection *h = finding_add_section(f, h_title, h_msg, 4);
+    h->pcs = pcs_of(hold->site);
+  }
+  report_unlock();
+  report_finding(f);
+}
+
+void report_cond_wait_unheld(ThreadState *t, LockState *mutex, const ShortStack &site) {
+  report_lock();
+  Finding *f = finding_new(Rule::kCondWaitUnheld);
+  LockName name = name_of(mutex);
+  f->fingerprint_basis << name.stable_id << "\n";
+  f->message << "Condition-variable wait with " << name.display << ", which thread " << thread_name(t->tid)
+             << " does not hold";
+  Str title, msg;
+  title << "Thread " << thread_name(t->tid) << " waits with unheld " << quoted(name.short_name) << ":";
+  msg << "condition wait with " << quoted(name.short_name) << " not held";
+  FindingSection *s = finding_add_section(f, title, msg, 2);
+  s->pcs = full_stack();
+  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  report_unlock();
+  report_finding(f);
+}
+
+void check_cond_binding(ThreadState *t, const void *cond, LockState *mutex, const ShortStack &site, bool begin) {
+  bool mismatch = false;
+  LockState *bound = nullptr;
+  ShortStack bound_site{};
+  {
+    SpinGuard guard(g_cond_lock);
+    CondState *c = cond_state(cond, begin);
+    if (!c) return;
+    if (!begin) {
+      if (c->waiters) --c->waiters;
+      return;
+    }
+    if (c->waiters > 0 && c->mutex_id != mutex->id && c->mutex && c->mutex->id == c->mutex_id) {
+      mismatch = true;
+      bound = c->mutex;
+      bound_site = c->site;
+    } else if (c->waiters == 0) {
+      c->mutex = mutex;
+      c->mutex_id = mutex->id;
+      c->site = site;
+    }
+    ++c->waiters;
+  }
+  if (!mismatch) return;
+  report_lock();
+  Finding *f = finding_new(Rule::kCondMutexMismatch);
+  LockName now = name_of(mutex), before = name_of(bound);
+  f->fingerprint_basis << now.stable_id << "\n" << before.stable_id << "\n";
+  f->message << "Condition variable used with two mutexes: thread " << thread_name(t->tid) << " waits with "
+             << now.display << " while other waiters use " << before.display;
+  Str title, msg;
+  title << "Thread " << thread_name(t->tid) << " waits with " << quoted(now.short_name) << ":";
+  msg << "wait with " << quoted(now.short_name);
+  FindingSection *s = finding_add_section(f, title, msg, 2);
+  s->pcs = full_stack();
+  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  Str b_title, b_msg;
+  b_title << "earlier wait with " << quoted(before.short_name) << ":";
+  b_msg << "earlier wait with " << quoted(before.short_name);
+  FindingSection *b = finding_add_section(f, b_title, b_msg, 4);
+  b->pcs = pcs_of(bound_site);
+  report_unlock();
+  report_finding(f);
+}
+
+void forget_cond(const void *cond) {
+  SpinGuard guard(g_cond_lock);
+  if (CondState *c = cond_state(cond, false)) c->address = nullptr;
+}
+
+void report_locks_held_at_exit(ThreadState *t, const char *when) {
+  uint32_t n = t->held_count.load(std::memory_order_acquire);
+  HeldLock *array = t->held.load(std::memory_order_acquire);
+  Vec<uint32_t> live;
+  for (uint32_t i = 0; i < n; ++i) {
+    const HeldLock &h = array[i];
+    bool held = h.id == h.lock->id && ((h.flags & kHeldRead) ? h.lock->readers.load() > 0 : h.lock->owner.load() == t->tid);
+    if (held) live.push_back(i);
+  }
+  if (live.empty()) return;
+  report_lock();
+  Finding *f = finding_new(Rule::kLockHeldAtExit);
+  Str list;
+  for (uint32_t i : live) {
+    const HeldLock &h = array[i];
+    LockName name = name_of(h.lock);
+    f->fingerprint_basis << name.stable_id << "\n";
+    if (!list.empty()) list << ", ";
+    list << name.display;
+    Str title, msg;
+    title << "held " << quoted(name.short_name) << ", acquired at:";
+    msg << quoted(name.short_name) << " acquired here and never released";
+    FindingSection *s = finding_add_section(f, title, msg, 2);
+    s->pcs = pcs_of(h.site);
+  }
+  f->message << "Lock held at exit: thread " << thread_name(t->tid) << " " << when << " " << list;
+  report_unlock();
+  report_finding(f);
+}
+
+void report_held_at_process_exit() {
+  uint32_t limit = thread_tid_limit();
+  for (uint32_t tid = 1; tid < limit; ++tid)
+    if (ThreadState *t = thread_by_tid(tid)) report_locks_held_at_exit(t, "still holds at process exit");
+}
+
+}  // namespace interlock

@@ -1,0 +1,119 @@
+// Start-up and shut-down: options, exit / abort hooks, exit status.
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+
+#include "common/options.h"
+#include "common/raw_output.h"
+#include "core/detectors.h"
+#include "core/events.h"
+#include "report/finding.h"
+#include "report/suppressions.h"
+#include "interceptors/real_functions.h"
+#include "liveness/liveness.h"
+
+namespace interlock {
+namespace {
+
+std::atomic<int> g_init_state{0};  // 0 no, 1 running, 2 done
+__thread bool t_initializing __attribute__((tls_model("initial-exec")));
+struct sigaction g_previous_abort;
+
+void on_process_exit() {
+  ThreadState *t = current_thread();
+  if (t) ++t->in_runtime;
+  if (options().report_held_at_exit) report_held_at_process_exit();
+  finalize_reports(false);
+  if (any_counting_finding() && options().exitcode != 0) {
+    fflush(nullptr);  // exit() would flush stdio after us; _exit does not
+    _exit(int(options().exitcode));
+  }
+}
+
+void on_abort_signal(int signal_number, siginfo_t *info, void *context) {
+  finalize_reports(true);
+  // Chain to the previous handler; with none, abort() re-raises with the
+  // default action once we return.
+  if (g_previous_abort.sa_flags & SA_SIGINFO) {
+    if (g_previous_abort.sa_sigaction) g_previous_abort.sa_sigaction(signal_number, info, context);
+  } else if (g_previous_abort.sa_handler != SIG_DFL && g_previous_abort.sa_handler != SIG_IGN) {
+    g_previous_abort.sa_handler(signal_number);
+  }
+}
+
+void install_abort_handler() {
+  struct sigaction action {};
+  action.sa_sigaction = on_abort_signal;
+  action.sa_flags = SA_SIGINFO | SA_RESETHAND;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGABRT, &action, &g_previous_abort);
+}
+
+void fail_options(const Str &message) {
+  Str text;
+  text << message << "\n";
+  raw_write(2, text.c_str(), text.size());
+  _exit(2);
+}
+
+void initialize() {
+  Str error;
+  if (!parse_options(getenv("INTERLOCK_OPTIONS"), &mutable_options(), &error)) fail_options(error);
+  if (options().help) {
+    Str help = options_help();
+    raw_write(2, help.c_str(), help.size());
+  }
+  if (options().stack_depth < 1 || options().stack_depth > 1024)
+    fail_options(Str("interlock: bad value for option 'stack_depth' (expected 1..1024)"));
+  if (!load_suppressions(&error)) fail_options(error);
+  install_thread_exit_hook(on_thread_exit);
+  // Warm up: the first unwind loads libgcc_s' tables, the first code-range
+  // scan walks the loaded modules; neither should happen first inside a hook.
+  Vec<uintptr_t> warm;
+  capture_full_stack(&warm, 4);
+  refresh_code_ranges();
+  lock_graph();
+  atexit(on_process_exit);
+  install_abort_handler();
+  install_liveness_detectors();  // issue #4; after atexit(on_process_exit): its table prints first
+  if (options().verbosity >= 1) {
+    Str text;
+    text << "==";
+    text.append_u64(uint64_t(getpid())) << "== interlock: runtime active";
+    if (*options().sarif) text << "; SARIF to " << expand_path_pattern(options().sarif, getpid());
+    text << "\n";
+    raw_write(2, text.c_str(), text.size());
+  }
+}
+
+}  // namespace
+
+std::atomic<bool> g_runtime_ready{false};
+
+bool ensure_runtime_initialized() {
+  if (__builtin_expect(g_init_state.load(std::memory_order_acquire) == 2, 1)) return true;
+  if (t_initializing) return false;
+  int expected = 0;
+  if (g_init_state.compare_exchange_strong(expected, 1)) {
+    t_initializing = true;
+    ThreadState *t = current_thread();  // the main thread becomes T0
+    if (t) ++t->in_runtime;
+    initialize();
+    if (t) --t->in_runtime;
+    t_initializing = false;
+    g_init_state.store(2, std::memory_order_release);
+    g_runtime_ready.store(true, std::memory_order_release);
+    return true;
+  }
+  while (g_init_state.load(std::memory_order_acquire) != 2) sched_yield();
+  return true;
+}
+
+}  // namespace interlock
+
+__attribute__((constructor(101))) static void interlock_constructor() {
+  interlock::ensure_real_functions();
+  interlock::ensure_runtime_initialized();
+}

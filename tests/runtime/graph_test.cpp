@@ -1,0 +1,161 @@
+// Lock-order graph and cycle finder: cycles of every length, and the
+// precision rules (gate lock, single thread, reader locks, retirement).
+#include <gtest/gtest.h>
+
+#include "core/lock_graph.h"
+
+namespace interlock {
+namespace {
+
+struct Occ {
+  uint64_t from, to;
+  uint32_t tid;
+  std::vector<uint64_t> gates;
+  bool from_read = false, to_read = false;
+};
+
+class GraphTest : public ::testing::Test {
+ protected:
+  // Adds an occurrence; returns the number of edges of the reported cycle (0: none).
+  size_t add(const Occ &o) {
+    EdgeOccurrence occ;
+    occ.from = o.from;
+    occ.to = o.to;
+    occ.tid = o.tid;
+    occ.gates = o.gates.data();
+    occ.gate_count = uint32_t(o.gates.size());
+    occ.from_read = o.from_read;
+    occ.to_read = o.to_read;
+    Cycle cycle;
+    if (!graph.add_occurrence(occ, &cycle)) return 0;
+    last_single_thread = cycle.single_thread;
+    for (size_t i = 0; i < cycle.edges.size(); ++i)  // the cycle really is one
+      EXPECT_EQ(cycle.edges[i]->to, cycle.edges[(i + 1) % cycle.edges.size()]->from);
+    return cycle.edges.size();
+  }
+  LockGraph graph;
+  bool last_single_thread = false;
+};
+
+TEST_F(GraphTest, TwoThreadInversionIsReportedOnce) {
+  EXPECT_EQ(add({1, 2, 1}), 0u);
+  EXPECT_EQ(add({2, 1, 2}), 2u);
+  EXPECT_FALSE(last_single_thread);
+  EXPECT_EQ(add({2, 1, 2}), 0u);  // known edge, nothing new
+  EXPECT_EQ(add({1, 2, 3}), 0u);  // a third thread: same cycle, already reported
+}
+
+TEST_F(GraphTest, ConsistentOrderHasNoCycle) {
+  for (uint32_t t = 1; t <= 4; ++t) {
+    EXPECT_EQ(add({1, 2, t}), 0u);
+    EXPECT_EQ(add({2, 3, t}), 0u);
+    EXPECT_EQ(add({1, 3, t}), 0u);
+  }
+  EXPECT_EQ(graph.stats().edges, 3u);
+}
+
+TEST_F(GraphTest, DiamondIsNotACycle) {
+  EXPECT_EQ(add({1, 2, 1}), 0u);
+  EXPECT_EQ(add({1, 3, 2}), 0u);
+  EXPECT_EQ(add({2, 4, 1}), 0u);
+  EXPECT_EQ(add({3, 4, 2}), 0u);
+}
+
+TEST_F(GraphTest, RingsOfEveryLengthUpTo64) {
+  uint64_t base = 1000;
+  for (uint64_t n = 2; n <= 64; ++n) {
+    for (uint64_t i = 0; i + 1 < n; ++i) ASSERT_EQ(add({base + i, base + i + 1, uint32_t(i + 1)}), 0u) << n;
+    ASSERT_EQ(add({base + n - 1, base, uint32_t(n)}), n) << "ring of " << n;
+    base += 1000;
+  }
+}
+
+TEST_F(GraphTest, LongRingOfTenThousandLocks) {
+  const uint64_t n = 10000;
+  for (uint64_t i = 0; i + 1 < n; ++i) ASSERT_EQ(add({i + 1, i + 2, uint32_t(i % 7 + 1)}), 0u);
+  EXPECT_EQ(add({n, 1, 99}), n);
+}
+
+TEST_F(GraphTest, SingleThreadCycleIsNotReportedByDefault) {
+  EXPECT_EQ(add({1, 2, 5}), 0u);
+  EXPECT_EQ(add({2, 1, 5}), 0u);
+  // A second thread taking one of the edges makes it a real inversion.
+  EXPECT_EQ(add({2, 1, 6}), 2u);
+}
+
+TEST_F(GraphTest, SingleThreadCycleReportedAsNoteWhenAsked) {
+  graph.set_report_single_thread(true);
+  EXPECT_EQ(add({1, 2, 5}), 0u);
+  EXPECT_EQ(add({2, 1, 5}), 2u);
+  EXPECT_TRUE(last_single_thread);
+}
+
+TEST_F(GraphTest, CommonGateLockSuppressesTheCycle) {
+  const uint64_t gate = 9;
+  EXPECT_EQ(add({1, 2, 1, {gate}}), 0u);
+  EXPECT_EQ(add({2, 1, 2, {gate}}), 0u);
+  // Later the same order without the gate: now it can deadlock.
+  EXPECT_EQ(add({2, 1, 3, {}}), 2u);
+}
+
+TEST_F(GraphTest, DifferentGatesDoNotProtect) {
+  EXPECT_EQ(add({1, 2, 1, {8}}), 0u);
+  EXPECT_EQ(add({2, 1, 2, {9}}), 2u);
+}
+
+TEST_F(GraphTest, ReadersDoNotBlockReaders) {
+  // R1 and R2 read-held / read-acquired in both orders: no deadlock.
+  EXPECT_EQ(add({1, 2, 1, {}, true, true}), 0u);
+  EXPECT_EQ(add({2, 1, 2, {}, true, true}), 0u);
+  // A writer in one direction makes the cycle real.
+  EXPECT_EQ(add({2, 1, 3, {}, false, false}), 2u);
+}
+
+TEST_F(GraphTest, ReadAcquisitionBlockedByWriteHolder) {
+  // T1 holds R (write) and wants M; T2 holds M and wants R for reading.
+  EXPECT_EQ(add({1, 2, 1, {}, false, false}), 0u);
+  EXPECT_EQ(add({2, 1, 2, {}, false, true}), 2u);
+}
+
+TEST_F(GraphTest, RetiredLockTakesItsEdgesAlong) {
+  EXPECT_EQ(add({1, 2, 1}), 0u);
+  graph.retire_lock(2);  // the memory of lock 2 died; 3 is a new lock there
+  EXPECT_EQ(graph.find_edge(1, 2), nullptr);
+  EXPECT_EQ(add({3, 1, 2}), 0u);
+  EXPECT_EQ(graph.stats().edges, 1u);
+}
+
+TEST_F(GraphTest, KnownEdgeCheckIsExactAboutNews) {
+  EXPECT_EQ(add({1, 2, 1, {7}}), 0u);
+  Edge *edge = graph.find_edge(1, 2);
+  ASSERT_NE(edge, nullptr);
+  uint64_t gate = 7, other = 8;
+  EdgeOccurrence same;
+  same.from = 1;
+  same.to = 2;
+  same.tid = 1;
+  same.gates = &gate;
+  same.gate_count = 1;
+  EXPECT_TRUE(LockGraph::occurrence_is_known(edge, same));
+  EdgeOccurrence other_thread = same;
+  other_thread.tid = 2;
+  EXPECT_FALSE(LockGraph::occurrence_is_known(edge, other_thread));
+  EdgeOccurrence fewer_gates = same;
+  fewer_gates.gates = &other;
+  EXPECT_FALSE(LockGraph::occurrence_is_known(edge, fewer_gates));
+}
+
+TEST_F(GraphTest, ManyRetirementsKeepTheTableSmall) {
+  // new/delete in a loop: every generation is a new pair of identities.
+  for (uint64_t g = 0; g < 20000; ++g) {
+    uint64_t a = 2 * g + 1, b = 2 * g + 2;
+    ASSERT_EQ(add({g % 2 ? a : b, g % 2 ? b : a, uint32_t(g % 3 + 1)}), 0u);
+    graph.retire_lock(a);
+    graph.retire_lock(b);
+  }
+  EXPECT_EQ(graph.stats().edges, 0u);
+  EXPECT_EQ(graph.stats().nodes, 0u);
+}
+
+}  // namespace
+}  // namespace interlock

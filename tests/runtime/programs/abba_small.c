@@ -1,0 +1,38 @@
+// Two threads, opposite lock orders, one after the other (never hangs).
+#include <pthread.h>
+#include <semaphore.h>
+#include <stddef.h>
+
+static pthread_mutex_t first_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t second_lock = PTHREAD_MUTEX_INITIALIZER;
+static sem_t turn;
+
+static void *forward(void *arg) {
+  (void)arg;
+  pthread_mutex_lock(&first_lock);
+  pthread_mutex_lock(&second_lock);
+  pthread_mutex_unlock(&second_lock);
+  pthread_mutex_unlock(&first_lock);
+  sem_post(&turn);
+  return NULL;
+}
+
+static void *backward(void *arg) {
+  (void)arg;
+  sem_wait(&turn);
+  pthread_mutex_lock(&second_lock);
+  pthread_mutex_lock(&first_lock);
+  pthread_mutex_unlock(&first_lock);
+  pthread_mutex_unlock(&second_lock);
+  return NULL;
+}
+
+int main(void) {
+  pthread_t a, b;
+  sem_init(&turn, 0, 0);
+  pthread_create(&a, NULL, forward, NULL);
+  pthread_create(&b, NULL, backward, NULL);
+  pthread_join(a, NULL);
+  pthread_join(b, NULL);
+  return 0;
+}
