@@ -236,10 +236,11 @@ private:
       f.groupId = "lock-order:" + cycleKey;
       out_.push_back(std::move(f));
     };
-    // The diagnostics go where each edge closes: the acquisition made while
-    // the previous lock of the cycle is held (where the thread would block).
-    // Where that held lock was taken is a note.
+    // Every acquisition site of the cycle gets a diagnostic: where each
+    // held lock was taken and where the next one is acquired under it.
     for (const EdgeInstance *e : chosen) {
+      emit(e->held->acquiredAt, "`" + e->held->display + "` acquired here, then `" +
+                                    e->acquire->lock.display + "` while holding it");
       emit(e->acquire->site,
            "`" + e->acquire->lock.display + "` acquired while holding `" + e->held->display + "`");
     }

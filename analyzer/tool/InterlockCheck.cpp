@@ -2,7 +2,8 @@
 // over a compile database.
 //
 //   interlock-check -p BUILD_DIR [FILES...] [-j N] [--format=text|sarif]
-//                   [--output=FILE] [--baseline=FILE] [--exclude=GLOB]...
+//                   [--output=FILE] [--sarif-output=FILE] [--baseline=FILE]
+//                   [--exclude=GLOB]... [--config=FILE] [--thread-pool-submit=NAME]...
 //
 // Exit codes: 0 no (new) findings, 1 findings, 2 error (unreadable database,
 // bad option or config, nothing could be analyzed).
@@ -45,6 +46,10 @@ cl::opt<Format> format("format", cl::desc("Output format"), cl::init(Format::Tex
 cl::opt<std::string> outputFile("output", cl::desc("Write the report to FILE (default: "
                                                    "stderr for text, stdout for sarif)"),
                                 cl::value_desc("FILE"), cl::cat(category));
+cl::opt<std::string> sarifOutputFile(
+    "sarif-output",
+    cl::desc("Also write SARIF 2.1.0 to FILE, whatever --format says (one run, two outputs)"),
+    cl::value_desc("FILE"), cl::cat(category));
 cl::opt<std::string> baselineFile("baseline",
                                   cl::desc("Earlier SARIF report: findings already in it "
                                            "do not count toward the exit code"),
@@ -137,25 +142,43 @@ llvm::Expected<std::unique_ptr<clang::tooling::CompilationDatabase>> openDatabas
   return db;
 }
 
-int writeReport(const Report &report) {
-  std::string path = outputFile;
+// Writes with `write` to `path`; false (and a message) when it cannot.
+template <typename WriteFn> bool writeToFile(const std::string &path, WriteFn write) {
   std::error_code ec;
-  std::unique_ptr<llvm::raw_fd_ostream> file;
-  if (!path.empty()) {
-    file = std::make_unique<llvm::raw_fd_ostream>(path, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return fail("cannot write '" + path + "': " + ec.message());
+  llvm::raw_fd_ostream file(path, ec, llvm::sys::fs::OF_Text);
+  if (!ec) {
+    write(file);
+    file.close();
+    if (file.has_error())
+      ec = file.error();
   }
-  llvm::raw_ostream &os = file ? *file : format == Format::Sarif ? llvm::outs() : llvm::errs();
-  if (format == Format::Sarif) {
-    writeSarif(report, os);
-    llvm::errs() << "interlock-check: " << summaryLine(report) << "\n";
+  if (ec) {
+    fail("cannot write '" + path + "': " + ec.message());
+    file.clear_error();
+    return false;
+  }
+  return true;
+}
+
+int writeReport(const Report &report) {
+  auto render = [&](llvm::raw_ostream &os) {
+    if (format == Format::Sarif)
+      writeSarif(report, os);
+    else
+      writeText(report, os);
+  };
+  if (!sarifOutputFile.empty() &&
+      !writeToFile(sarifOutputFile, [&](llvm::raw_ostream &os) { writeSarif(report, os); }))
+    return kExitError;
+  if (!outputFile.empty()) {
+    if (!writeToFile(outputFile, render))
+      return kExitError;
   } else {
-    writeText(report, os);
+    render(format == Format::Sarif ? llvm::outs() : llvm::errs());
   }
-  os.flush();
-  if (file && file->has_error())
-    return fail("cannot write '" + path + "': " + file->error().message());
+  // The summary always reaches the terminal, whatever went to files.
+  if (format == Format::Sarif || !outputFile.empty())
+    llvm::errs() << "interlock-check: " << summaryLine(report) << "\n";
   return report.newFindings() ? kExitFindings : kExitClean;
 }
 

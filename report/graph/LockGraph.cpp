@@ -225,10 +225,9 @@ Finding cycleFinding(const MergedLockGraph &graph, const Cycle &cycle) {
     f.sites.push_back(acquired);
     std::set<std::string> edgeRuns = edge.runs();
     runs.insert(edgeRuns.begin(), edgeRuns.end());
-    std::string names;
-    for (const std::string &r : edgeRuns)
-      names += (names.empty() ? "" : ", ") + baseName(r);
-    edgeText += " Edge " + from + " -> " + to + " seen in: " + names + ".";
+    // The message names a few runs per edge; properties.runs has them all.
+    edgeText += " Edge " + from + " -> " + to +
+                " seen in: " + listNames({edgeRuns.begin(), edgeRuns.end()}, 3) + ".";
   }
   f.runs.assign(runs.begin(), runs.end());
   f.message = "Potential deadlock: lock-order cycle " + chain +

@@ -162,9 +162,8 @@ std::string drawEdges(const MergedReport &report, const std::vector<size_t> &edg
     for (size_t i = 0; i < nodes.size(); ++i)
       dot += " n" + std::to_string(i) + " [label=" + q(graph.displayName(nodes[i])) + "];\n";
     for (size_t i = 0; i < pairs.size(); ++i) {
-      std::string label;
-      for (const std::string &r : graph.edges()[edgeIds[i]].runs())
-        label += (label.empty() ? "" : "\n") + baseName(r);
+      const auto &runSet = graph.edges()[edgeIds[i]].runs();
+      std::string label = listNames({runSet.begin(), runSet.end()}, 2);
       dot += " n" + std::to_string(pairs[i].first) + " -> n" + std::to_string(pairs[i].second) +
              " [label=" + q(label) + (highlighted[i] ? ", color=red, fontcolor=red, penwidth=2.5" : "") +
              "];\n";
@@ -185,9 +184,7 @@ void writeSummary(std::string &out, const MergedReport &report, const RenderCont
   for (size_t i = 0; i < report.findings.size(); ++i) {
     const Finding &f = report.findings[i];
     std::string where = f.sites.empty() ? "" : siteLabel(f.sites[0], ctx.srcRoot);
-    std::string runs;
-    for (const std::string &r : f.runs)
-      runs += (runs.empty() ? "" : ", ") + htmlEscape(baseName(r));
+    std::string runs = htmlEscape(listNames(f.runs, 3));
     out += std::string("<tr") + (f.counts() ? "" : " class=\"muted\"") + "><td><a href=\"#finding-" +
            std::to_string(i + 1) + "\">" + std::to_string(i + 1) + "</a></td><td>" +
            levelSpan(f.level) + "</td><td>" + htmlEscape(f.ruleId) + "</td><td>" + where +
@@ -229,10 +226,7 @@ void writeFinding(std::string &out, size_t number, const Finding &f, const Merge
     out += "</div>" + sources.snippet(site.path, site.line) + "</div>\n";
   }
   if (!f.runs.empty()) {
-    out += "<p>Reported by: ";
-    for (size_t i = 0; i < f.runs.size(); ++i)
-      out += (i ? ", " : "") + std::string("<code>") + htmlEscape(f.runs[i]) + "</code>";
-    out += "</p>\n";
+    out += "<p>Reported by: <code>" + htmlEscape(listNames(f.runs, 10)) + "</code></p>\n";
   }
   if (f.stacks.size() > 0)
     out += "<details><summary>Stacks</summary><pre>" + framesText(f.stacks, ctx.srcRoot) +

@@ -36,10 +36,7 @@ void writeFinding(std::string &out, const Finding &f, const MergedReport &report
     out += "\n";
   }
   if (!f.runs.empty()) {
-    out += "  reported by: ";
-    for (size_t i = 0; i < f.runs.size(); ++i)
-      out += (i ? ", " : "") + baseName(f.runs[i]);
-    out += "\n";
+    out += "  reported by: " + listNames(f.runs, 10) + "\n";
   }
   for (const std::string &note : f.notes)
     out += "  note: " + note + "\n";

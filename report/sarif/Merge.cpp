@@ -155,12 +155,7 @@ bool sameSites(const Finding &a, const Finding &b) {
   return overlap && (subset(a, b) || subset(b, a));
 }
 
-std::string runList(const std::vector<std::string> &runs) {
-  std::string out;
-  for (const std::string &r : runs)
-    out += (out.empty() ? "" : ", ") + baseName(r);
-  return out;
-}
+std::string runList(const std::vector<std::string> &runs) { return listNames(runs, 5); }
 
 bool correlatable(const std::string &rule) {
   return rule == "lock-order-inversion" || rule == "double-lock";

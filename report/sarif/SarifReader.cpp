@@ -169,10 +169,19 @@ private:
                                                                               : Origin::Static;
   }
 
+  // One entry per place: a repeated place only fills in what was missing.
   static void addSite(Finding &f, Site site) {
-    for (const Site &existing : f.sites)
-      if (samePlace(existing, site) && existing.function == site.function)
-        return;
+    for (Site &existing : f.sites) {
+      if (!samePlace(existing, site))
+        continue;
+      if (existing.function.empty())
+        existing.function = site.function;
+      if (existing.message.empty())
+        existing.message = site.message;
+      if (existing.column == 0)
+        existing.column = site.column;
+      return;
+    }
     f.sites.push_back(std::move(site));
   }
 

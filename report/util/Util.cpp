@@ -172,6 +172,15 @@ std::string hashHex(std::string_view text) {
   return buf;
 }
 
+std::string listNames(const std::vector<std::string> &items, size_t shown) {
+  std::string out;
+  for (size_t i = 0; i < items.size() && i < shown; ++i)
+    out += (i ? ", " : "") + baseName(items[i]);
+  if (items.size() > shown)
+    out += " and " + std::to_string(items.size() - shown) + " more";
+  return out;
+}
+
 bool startsWith(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
 }

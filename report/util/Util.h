@@ -31,6 +31,9 @@ std::string baseName(std::string_view path);
 // 64-bit FNV-1a as 16 hex digits: stable across platforms and runs.
 std::string hashHex(std::string_view text);
 
+// "a, b, c and 4 more": base names of at most `shown` items, then a count.
+std::string listNames(const std::vector<std::string> &items, size_t shown);
+
 bool startsWith(std::string_view s, std::string_view prefix);
 bool endsWith(std::string_view s, std::string_view suffix);
 std::vector<std::string> split(std::string_view s, char sep);

@@ -52,7 +52,7 @@ class Vec {
     capacity_ = wanted;
   }
   void resize(size_t n) {
-    reserve(n);
+    if (n > capacity_) reserve(n > capacity_ * 2 ? n : capacity_ * 2);  // geometric: appends stay linear
     if (n > size_) memset(static_cast<void *>(data_ + size_), 0, (n - size_) * sizeof(T));
     size_ = n;
   }

@@ -267,8 +267,18 @@ const Str &self_module() {
 
 }  // namespace
 
+// The runtime's own frames: libinterlock.so, or (when the core is linked
+// statically, as in unit tests) functions of namespace interlock.
+bool is_runtime_frame(const Str &module, const Str &function) {
+  if (module.empty() || !(module == self_module())) return false;
+  const char *base = strrchr(module.c_str(), '/');
+  base = base ? base + 1 : module.c_str();
+  if (!strncmp(base, "libinterlock", 12)) return true;
+  return function.starts_with("interlock::") || function.starts_with("void interlock::") ||
+         function.contains(" interlock::");
+}
+
 FrameClass classify(const Str &module, const Str &file) {
-  if (!module.empty() && module == self_module()) return FrameClass::kRuntime;
   const char *base = strrchr(module.c_str(), '/');
   base = base ? base + 1 : module.c_str();
   const char *system_libs[] = {"libc.so", "libstdc++.so", "libpthread.so", "ld-linux", "libgcc_s.so", "libm.so",
@@ -298,7 +308,7 @@ const SymbolizedFrame *symbolize_pc(uintptr_t return_address) {
   SymbolizedFrame *frames = nullptr;
   // System libraries: dladdr's name is enough (and loading their separate
   // debug info would cost the symbolizer most of its time).
-  bool system_module = classify(module, Str()) != FrameClass::kUser;
+  bool system_module = classify(module, Str()) == FrameClass::kSystem || is_runtime_frame(module, Str());
   if (!module.empty() && !system_module) {
     frames = query_llvm(module, offset, return_address);
     if (!frames && g_llvm.failed) frames = query_addr2line(module, offset, return_address);
@@ -310,7 +320,8 @@ const SymbolizedFrame *symbolize_pc(uintptr_t return_address) {
     frames->offset = offset;
     if (info.dli_sname) frames->function = info.dli_sname;
   }
-  for (SymbolizedFrame *f = frames; f; f = f->inlined_next) f->cls = classify(f->module, f->file);
+  for (SymbolizedFrame *f = frames; f; f = f->inlined_next)
+    f->cls = is_runtime_frame(f->module, f->function) ? FrameClass::kRuntime : classify(f->module, f->file);
   auto *entry = internal_new<CacheEntry>();
   entry->pc = return_address;
   entry->frames = frames;

@@ -12,8 +12,10 @@
 #include "report/finding.h"
 #include "report/sarif.h"
 
-namespace interlock {
-namespace {
+// Not inside namespace interlock: frames of that namespace count as the
+// runtime's own when the core is linked statically (as here).
+namespace sarif_test {
+using namespace interlock;
 
 struct Json {
   enum Kind { kNull, kBool, kNumber, kString, kArray, kObject } kind = kNull;
@@ -140,7 +142,7 @@ TEST(Sarif, JsonStringEscapes) {
   EXPECT_STREQ(out.c_str(), "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
 }
 
-__attribute__((noinline)) void record_finding_here() {
+__attribute__((noinline)) bool record_finding_here() {
   Finding *f = finding_new(Rule::kDoubleLock);
   f->message << "Double lock: a test \"finding\"";
   f->fingerprint_basis << "var:test_lock\n";
@@ -150,14 +152,14 @@ __attribute__((noinline)) void record_finding_here() {
   Str held("first acquired at:"), held_msg("first lock");
   FindingSection *h = finding_add_section(f, held, held_msg, 4);
   capture_full_stack(&h->pcs, 16);
-  ASSERT_TRUE(report_finding(f));
+  return report_finding(f);
 }
 
 TEST(Sarif, ContractFieldsArePresent) {
-  record_finding_here();
+  ASSERT_TRUE(record_finding_here());
   // The same bug again (same fingerprint) is not reported twice.
   size_t before = finding_count();
-  record_finding_here();
+  EXPECT_FALSE(record_finding_here());
   EXPECT_EQ(finding_count(), before);
 
   Str text = build_sarif(true);
@@ -235,5 +237,4 @@ TEST(Sarif, LockGraphUsesStableIds) {
   EXPECT_TRUE(found) << build_sarif(true).c_str();
 }
 
-}  // namespace
-}  // namespace interlock
+}  // namespace sarif_test

@@ -36,6 +36,7 @@ static void *courier(void *arg) {
       moved++;
       pthread_mutex_unlock(s->other);
     }
+    pthread_barrier_wait(&both_hold);  // both timed out before either backs off
     pthread_mutex_unlock(s->mine);
     if (pthread_barrier_wait(&both_hold) == PTHREAD_BARRIER_SERIAL_THREAD) stop = elapsed_seconds() > 1.0;
     pthread_barrier_wait(&decided);

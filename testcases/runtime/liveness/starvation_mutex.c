@@ -1,9 +1,15 @@
-// Positive: mutex starvation. A "hog" thread takes the lock in a tight loop
-// (lock, work 200 us, unlock, lock again at once) for 1.5 s; glibc mutexes
-// are not fair, so the woken waiter finds the lock taken again every time.
-// The victim waits the whole time while the hog takes it thousands of times.
+// Positive: mutex starvation. Two greedy threads spin on try-lock and hold
+// the lock 200 us at a time, for 2.5 s; glibc mutexes are not fair, so
+// whenever the lock is released a spinning hog has it again long before the
+// blocked victim is even woken. The victim is a low-priority (SCHED_IDLE)
+// background thread, so the scheduler never lets it preempt a hog at the
+// moment of a release: it waits the whole time while the hogs take the lock
+// thousands of times. (The hogs' failed try-locks always end in success: no
+// livelock.)
 // RUN-OPTIONS: starvation_ms=500
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stddef.h>
 
 #include "elapsed.h"
@@ -20,8 +26,9 @@ static void busy_us(double us) {
 
 static void *hog(void *arg) {
   (void)arg;
-  while (elapsed_seconds() < 1.5) {
-    pthread_mutex_lock(&journal);  // EXPECT: starvation
+  while (elapsed_seconds() < 2.5) {
+    while (pthread_mutex_trylock(&journal) != 0) {  // EXPECT: starvation; NOT: livelock
+    }
     hog_running = 1;
     entries++;
     busy_us(200);
@@ -33,18 +40,25 @@ static void *hog(void *arg) {
 static void *victim(void *arg) {
   (void)arg;
   while (!hog_running) sleep_us(100);
-  pthread_mutex_lock(&journal);  // EXPECT: starvation
-  entries++;
-  pthread_mutex_unlock(&journal);
+  struct sched_param background = {0};
+  pthread_setschedparam(pthread_self(), SCHED_IDLE, &background);
+  while (elapsed_seconds() < 2.0) {  // keeps trying while the hogs run
+    pthread_mutex_lock(&journal);  // EXPECT: starvation
+    entries++;
+    pthread_mutex_unlock(&journal);
+    sleep_us(1000);
+  }
   return NULL;
 }
 
 int main(void) {
-  pthread_t a, b;
+  pthread_t a, b, c;
   elapsed_seconds();
   pthread_create(&a, NULL, hog, NULL);
-  pthread_create(&b, NULL, victim, NULL);
+  pthread_create(&b, NULL, hog, NULL);
+  pthread_create(&c, NULL, victim, NULL);
   pthread_join(a, NULL);
   pthread_join(b, NULL);
+  pthread_join(c, NULL);
   return entries > 1 ? 0 : 1;
 }
