@@ -31,24 +31,56 @@
 #     A custom target <name> that merges the SARIF of the checks and test runs
 #     into one report (text on the console, HTML and SARIF files).
 #
-# Tools are found as the imported targets Interlock::check / Interlock::driver /
-# Interlock::runtime when they exist, in-tree targets, next to this file's
-# install prefix, or through INTERLOCK_CHECK_EXECUTABLE / INTERLOCK_EXECUTABLE /
-# INTERLOCK_RUNTIME_LIBRARY cache variables.
+# Tools are found through the cache variables INTERLOCK_CHECK_EXECUTABLE /
+# INTERLOCK_EXECUTABLE / INTERLOCK_RUNTIME_LIBRARY when set, else as the
+# targets Interlock::check / Interlock::driver / Interlock::runtime (or the
+# in-tree interlock-check / interlock / interlock_runtime), else next to this
+# file's install prefix.
 include_guard(GLOBAL)
 
 set(_interlock_module_dir "${CMAKE_CURRENT_LIST_DIR}")
-# <prefix>/lib/cmake/Interlock -> <prefix>
+# <prefix>/lib/cmake/Interlock -> <prefix>; <prefix>/lib/<multiarch>/cmake/Interlock -> <prefix>
 get_filename_component(_interlock_prefix "${_interlock_module_dir}/../../.." ABSOLUTE)
+if(NOT EXISTS "${_interlock_prefix}/bin" AND EXISTS "${_interlock_module_dir}/../../../../bin")
+  get_filename_component(_interlock_prefix "${_interlock_module_dir}/../../../.." ABSOLUTE)
+endif()
 
 set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
 
-# Sets <out> to a command-line form of tool <name>: a target generator
-# expression when it is a target, else a found program path.
+# The file of a target as a plain path. Generator expressions are not
+# expanded everywhere the module needs the path (CROSSCOMPILING_EMULATOR on
+# CMake < 3.29), so paths are computed here: imported targets know their
+# LOCATION; in-tree targets are in their BINARY_DIR (single-config layout).
+function(_interlock_target_path out target)
+  get_target_property(imported ${target} IMPORTED)
+  if(imported)
+    get_target_property(location ${target} LOCATION)
+    set(${out} "${location}" PARENT_SCOPE)
+    return()
+  endif()
+  get_target_property(type ${target} TYPE)
+  get_target_property(dir ${target} BINARY_DIR)
+  get_target_property(name ${target} OUTPUT_NAME)
+  if(NOT name)
+    set(name ${target})
+  endif()
+  if(type STREQUAL "SHARED_LIBRARY")
+    set(name "${CMAKE_SHARED_LIBRARY_PREFIX}${name}${CMAKE_SHARED_LIBRARY_SUFFIX}")
+  endif()
+  set(${out} "${dir}/${name}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the path of tool <name>: a target when one of <target_names>
+# exists, else the cache variable, else a program found next to the package.
 function(_interlock_tool out name target_names cache_var)
+  if(${cache_var})
+    set(${out} "${${cache_var}}" PARENT_SCOPE)
+    return()
+  endif()
   foreach(t IN LISTS target_names)
     if(TARGET ${t})
-      set(${out} "$<TARGET_FILE:${t}>" PARENT_SCOPE)
+      _interlock_target_path(path ${t})
+      set(${out} "${path}" PARENT_SCOPE)
       return()
     endif()
   endforeach()
@@ -62,9 +94,14 @@ function(_interlock_tool out name target_names cache_var)
 endfunction()
 
 function(_interlock_runtime_library out)
+  if(INTERLOCK_RUNTIME_LIBRARY)
+    set(${out} "${INTERLOCK_RUNTIME_LIBRARY}" PARENT_SCOPE)
+    return()
+  endif()
   foreach(t Interlock::runtime interlock_runtime)
     if(TARGET ${t})
-      set(${out} "$<TARGET_FILE:${t}>" PARENT_SCOPE)
+      _interlock_target_path(path ${t})
+      set(${out} "${path}" PARENT_SCOPE)
       return()
     endif()
   endforeach()
@@ -108,7 +145,7 @@ function(interlock_add_check target)
       ${ARG_ARGS} ${files})
 
   if(ARG_MODE STREQUAL "test")
-    # A script, because the tool path may be a generator expression.
+    # A script: ctest runs one command, and the exit codes need interpreting.
     set(script "${CMAKE_BINARY_DIR}/interlock/check-${target}.cmake")
     set(all_args ${ARG_ARGS} ${files})
     string(REPLACE ";" "\" \"" quoted_args "${all_args}")

@@ -23,10 +23,20 @@ mkdir -p "$sarif_dir"
 passed=0
 failed=0
 failed_names=()
-for source in "$root"/testcases/runtime/*.c "$root"/testcases/runtime/*.cpp; do
+shopt -s nullglob
+# testcases/runtime/*.c|cpp are built into $programs/, the liveness ones
+# (testcases/runtime/liveness/) into $programs/liveness/.
+for source in "$root"/testcases/runtime/*.c "$root"/testcases/runtime/*.cpp \
+              "$root"/testcases/runtime/*/*.c "$root"/testcases/runtime/*/*.cpp; do
   name=$(basename "$source")
   stem=${name%.*}
-  program="$programs/$stem"
+  folder=$(basename "$(dirname "$source")")
+  if [ "$folder" = runtime ]; then
+    program="$programs/$stem"
+  else
+    program="$programs/$folder/$stem"
+    name="$folder/$name"
+  fi
   echo "----- $name -----"
   if [ ! -x "$program" ]; then
     echo "$name: NOT BUILT ($program missing)"

@@ -9,7 +9,6 @@
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Attr.h>
 #include <clang/AST/ExprCXX.h>
-#include <clang/AST/ParentMapContext.h>
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/AST/StmtCXX.h>
 #include <clang/Analysis/CFG.h>
@@ -235,6 +234,7 @@ private:
   void handleOperatorCall(const CXXOperatorCallExpr *call, State &state);
   void handleConstruct(const CXXConstructExpr *ce, State &state);
   void handleDestructor(const VarDecl *var, const Stmt *trigger, State &state);
+  void handleReturn(const ReturnStmt *ret, State &state);
   bool handleLockApi(const CallExpr *call, State &state);
   void handleUserCall(const CallExpr *call, const FunctionDecl *callee, const Expr *object,
                       State &state);
@@ -269,6 +269,12 @@ private:
   std::map<const VarDecl *, const Expr *> rangeLoopVars_;
   std::map<const FieldDecl *, AccessPath> ctorFieldAliases_;
   std::set<const VarDecl *> capturedByCopy_;
+  /// Thread / future objects: where each spawn's result is kept (variable,
+  /// container it is pushed into, assigned member), by the spawning expression.
+  std::map<const Expr *, std::string> handles_;
+  std::vector<const Stmt *> loops_;
+  /// Locks each call to an acquire function took (for `auto lk = lock_it();`).
+  std::map<const CallExpr *, std::vector<AccessPath>> acquiredByCall_;
   mutable std::map<FileID, std::string> fileNames_;
 };
 
@@ -427,7 +433,8 @@ AccessPath FunctionAnalyzer::pathOf(const Expr *e, bool &localStorage) const {
   }
   if (const auto *call = dyn_cast<CXXMemberCallExpr>(e)) {
     const CXXMethodDecl *method = call->getMethodDecl();
-    if (method && isStdContainerType(call->getImplicitObjectArgument()->getType())) {
+    const Expr *object = call->getImplicitObjectArgument();
+    if (method && object && isStdContainerType(object->getType())) {
       llvm::StringRef name = method->getName();
       if (name == "at" || name == "front" || name == "back" || name == "get") {
         AccessPath path = pathOf(call->getImplicitObjectArgument(), localStorage);
@@ -506,14 +513,37 @@ public:
     return true;
   }
   bool VisitVarDecl(VarDecl *var) {
+    if (var->hasInit())
+      varHolders.push_back({strip(var->getInit()), var});
     if (var->hasInit() && (var->getType()->isPointerType() || var->getType()->isReferenceType()))
       aliasCandidates_.push_back(var);
     return true;
   }
   bool VisitCXXForRangeStmt(CXXForRangeStmt *loop) {
     rangeLoops_.push_back(loop);
+    loops.push_back(loop);
     return true;
   }
+  bool VisitForStmt(ForStmt *loop) { loops.push_back(loop); return true; }
+  bool VisitWhileStmt(WhileStmt *loop) { loops.push_back(loop); return true; }
+  bool VisitDoStmt(DoStmt *loop) { loops.push_back(loop); return true; }
+  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *call) {
+    if (!call->getImplicitObjectArgument())
+      return true;
+    for (const Expr *arg : call->arguments())
+      holders.push_back({strip(arg), call->getImplicitObjectArgument()});
+    return true;
+  }
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *call) {
+    if (call->getOperator() == OO_Equal && call->getNumArgs() == 2)
+      holders.push_back({strip(call->getArg(1)), call->getArg(0)});
+    return true;
+  }
+
+  std::vector<const Stmt *> loops;
+  /// (spawning expression, expression naming where its result is kept)
+  std::vector<std::pair<const Expr *, const Expr *>> holders;
+  std::vector<std::pair<const Expr *, const VarDecl *>> varHolders;
 
 private:
   void noteEscape(const Expr *e) {
@@ -570,6 +600,13 @@ void FunctionAnalyzer::prescan() {
     if (path.root == AccessPath::Root::Local)
       escaping_.insert(path.name);
   }
+  loops_ = visitor.loops;
+  for (const auto &[made, var] : visitor.varHolders) {
+    bool ignored = false;
+    handles_[made] = pathOfVar(var, ignored).key();
+  }
+  for (const auto &[made, holder] : visitor.holders)
+    handles_[made] = handleKeyOf(holder);
   for (const CXXForRangeStmt *loop : rangeLoops)
     if (loop->getLoopVariable() && loop->getRangeInit())
       rangeLoopVars_[loop->getLoopVariable()] = loop->getRangeInit();
@@ -763,19 +800,19 @@ void FunctionAnalyzer::recordCall(const FunctionDecl *callee, std::vector<Bindin
 }
 
 const Stmt *FunctionAnalyzer::enclosingLoop(const Stmt *s) const {
-  DynTypedNode node = DynTypedNode::create(*s);
-  for (int depth = 0; depth < 64; ++depth) {
-    auto parents = ast_.getParents(node);
-    if (parents.empty())
-      return nullptr;
-    node = parents[0];
-    if (node.get<FunctionDecl>() || node.get<LambdaExpr>() || node.get<CXXMethodDecl>())
-      return nullptr;
-    if (const Stmt *p = node.get<Stmt>())
-      if (isa<ForStmt>(p) || isa<WhileStmt>(p) || isa<DoStmt>(p) || isa<CXXForRangeStmt>(p))
-        return p;
+  // The innermost loop whose source range contains `s` (collected by the
+  // pre-scan; no parent map needed).
+  unsigned at = offsetOf(s->getBeginLoc());
+  const Stmt *best = nullptr;
+  unsigned bestSize = ~0u;
+  for (const Stmt *loop : loops_) {
+    unsigned begin = offsetOf(loop->getBeginLoc()), end = offsetOf(loop->getEndLoc());
+    if (begin <= at && at <= end && end - begin < bestSize) {
+      best = loop;
+      bestSize = end - begin;
+    }
   }
-  return nullptr;
+  return best;
 }
 
 void FunctionAnalyzer::spawn(const Expr *callable, llvm::ArrayRef<const Expr *> args,
@@ -876,27 +913,6 @@ void FunctionAnalyzer::join(const std::string &handle, const Stmt *at) {
 // ---------------------------------------------------------------------------
 // transfer
 
-/// Where a thread / future object created by `e` is kept: a variable, a
-/// container it is pushed into, or the left side of an assignment.
-static const Stmt *skipImplicitParents(ASTContext &ast, DynTypedNode &node) {
-  for (int depth = 0; depth < 16; ++depth) {
-    auto parents = ast.getParents(node);
-    if (parents.empty())
-      return nullptr;
-    node = parents[0];
-    const Stmt *s = node.get<Stmt>();
-    if (!s)
-      return nullptr;
-    if (isa<ImplicitCastExpr>(s) || isa<MaterializeTemporaryExpr>(s) ||
-        isa<CXXBindTemporaryExpr>(s) || isa<ExprWithCleanups>(s) || isa<ParenExpr>(s) ||
-        isa<CXXFunctionalCastExpr>(s) ||
-        (isa<CXXConstructExpr>(s) && !isa<CXXTemporaryObjectExpr>(s)))
-      continue;
-    return s;
-  }
-  return nullptr;
-}
-
 void FunctionAnalyzer::handleConstruct(const CXXConstructExpr *ce, State &state) {
   const CXXConstructorDecl *ctor = ce->getConstructor();
   if (ctor->isCopyOrMoveConstructor() && ce->getNumArgs() >= 1) {
@@ -907,29 +923,9 @@ void FunctionAnalyzer::handleConstruct(const CXXConstructExpr *ce, State &state)
   }
   if (!isThreadType(ce->getType()) || ce->getNumArgs() == 0)
     return;
-  DynTypedNode node = DynTypedNode::create(*ce);
   std::string handle;
-  auto parents = ast_.getParents(node);
-  if (!parents.empty() && parents[0].get<VarDecl>()) {
-    bool ignored = false;
-    handle = pathOfVar(parents[0].get<VarDecl>(), ignored).key();
-  } else if (const Stmt *user = skipImplicitParents(ast_, node)) {
-    if (const auto *member = dyn_cast<CXXMemberCallExpr>(user))
-      handle = handleKeyOf(member->getImplicitObjectArgument());
-    else if (const auto *op = dyn_cast<CXXOperatorCallExpr>(user);
-             op && op->getOperator() == OO_Equal)
-      handle = handleKeyOf(op->getArg(0));
-    else if (!node.get<VarDecl>() && node.get<DeclStmt>() == nullptr) {
-      auto again = ast_.getParents(node);
-      if (!again.empty() && again[0].get<VarDecl>()) {
-        bool ignored = false;
-        handle = pathOfVar(again[0].get<VarDecl>(), ignored).key();
-      }
-    }
-  } else if (const VarDecl *var = node.get<VarDecl>()) {
-    bool ignored = false;
-    handle = pathOfVar(var, ignored).key();
-  }
+  if (auto it = handles_.find(ce); it != handles_.end())
+    handle = it->second;
   std::vector<const Expr *> args(ce->arg_begin() + 1, ce->arg_end());
   spawn(ce->getArg(0), args, handle, ce, /*pool=*/false);
 }
@@ -997,6 +993,18 @@ void FunctionAnalyzer::handleVarDecl(const VarDecl *var, State &state) {
     stripped = cleanups->getSubExpr()->IgnoreImplicit();
   const auto *ce = dyn_cast<CXXConstructExpr>(stripped);
   if (isLockGuardType(var->getType())) {
+    if (const auto *call = dyn_cast<CallExpr>(strip(init))) {
+      // A guard returned by an acquire function owns what the call took.
+      auto it = acquiredByCall_.find(call);
+      if (it != acquiredByCall_.end() && !it->second.empty()) {
+        Guard guard;
+        guard.owns = Guard::Yes;
+        guard.mutexes = it->second;
+        guard.recursive.assign(it->second.size(), false);
+        state.guards[var] = guard;
+      }
+      return;
+    }
     if (ce)
       handleGuardConstruction(var, ce, state);
     return;
@@ -1142,17 +1150,19 @@ void FunctionAnalyzer::handleUserCall(const CallExpr *call, const FunctionDecl *
                                       const Expr *object, State &state) {
   std::vector<Binding> bindings;
   if (object) {
-    Binding self;
-    self.from.root = AccessPath::Root::This;
-    self.to = argumentPath(object);
-    bindings.push_back(self);
-    if (const CXXRecordDecl *record = object->getType()->getPointeeCXXRecordDecl()
-                                          ? object->getType()->getPointeeCXXRecordDecl()
-                                          : object->getType()->getAsCXXRecordDecl())
-      if (record->isLambda()) {
-        std::vector<Binding> captures = lambdaBindings(record);
-        bindings.insert(bindings.end(), captures.begin(), captures.end());
-      }
+    const CXXRecordDecl *record = object->getType()->getPointeeCXXRecordDecl()
+                                      ? object->getType()->getPointeeCXXRecordDecl()
+                                      : object->getType()->getAsCXXRecordDecl();
+    if (record && record->isLambda()) {
+      // Calling a lambda: its `this` is the enclosing object, its captures
+      // by reference are the caller's variables.
+      bindings = lambdaBindings(record);
+    } else {
+      Binding self;
+      self.from.root = AccessPath::Root::This;
+      self.to = argumentPath(object);
+      bindings.push_back(self);
+    }
   }
   unsigned shift = isa<CXXOperatorCallExpr>(call) && isa<CXXMethodDecl>(callee) ? 1 : 0;
   for (unsigned i = shift; i < call->getNumArgs(); ++i) {
@@ -1165,9 +1175,13 @@ void FunctionAnalyzer::handleUserCall(const CallExpr *call, const FunctionDecl *
   }
   recordCall(callee, bindings, call->getExprLoc(), state);
   WrapperSummary effects = effectsOf(callee);
-  for (const LockEffect &effect : effects.acquires)
-    acquire(substitute(effect.lock, bindings), effect.shared, false, false, call->getExprLoc(),
-            call, state);
+  std::vector<AccessPath> &taken = acquiredByCall_[call];
+  taken.clear();
+  for (const LockEffect &effect : effects.acquires) {
+    AccessPath lock = substitute(effect.lock, bindings);
+    acquire(lock, effect.shared, false, false, call->getExprLoc(), call, state);
+    taken.push_back(lock);
+  }
   for (const LockEffect &effect : effects.releases)
     release(substitute(effect.lock, bindings), state);
   if (const auto *attr = callee->getAttr<TryAcquireCapabilityAttr>()) {
@@ -1362,20 +1376,11 @@ void FunctionAnalyzer::handleCall(const CallExpr *call, State &state) {
     unsigned first = recordNameOf(call->getArg(0)->getType()) == "std::launch" ? 1 : 0;
     if (first >= call->getNumArgs())
       return;
-    DynTypedNode node = DynTypedNode::create(*static_cast<const Stmt *>(call));
     std::string handle;
-    const Stmt *user = skipImplicitParents(ast_, node);
-    if (const VarDecl *var = node.get<VarDecl>()) {
-      bool ignored = false;
-      handle = pathOfVar(var, ignored).key();
-    } else if (const auto *member = dyn_cast_or_null<CXXMemberCallExpr>(user)) {
-      handle = handleKeyOf(member->getImplicitObjectArgument());
-    } else if (const auto *op = dyn_cast_or_null<CXXOperatorCallExpr>(user);
-               op && op->getOperator() == OO_Equal) {
-      handle = handleKeyOf(op->getArg(0));
-    } else {
+    if (auto it = handles_.find(call); it != handles_.end())
+      handle = it->second;
+    else
       handle = "async@" + std::to_string(offsetOf(call->getExprLoc()));
-    }
     std::vector<const Expr *> args(call->arg_begin() + first + 1, call->arg_end());
     spawn(call->getArg(first), args, handle, call, false);
     if (handle.rfind("async@", 0) == 0) // the temporary future's destructor waits
@@ -1385,6 +1390,33 @@ void FunctionAnalyzer::handleCall(const CallExpr *call, State &state) {
   if (sm_.isInSystemHeader(callee->getLocation()))
     return;
   handleUserCall(call, callee, nullptr, state);
+}
+
+/// Returning a guard hands its locks to the caller: the function becomes an
+/// acquire function (`std::unique_lock<std::mutex> lock() { return ...; }`).
+void FunctionAnalyzer::handleReturn(const ReturnStmt *ret, State &state) {
+  const Expr *value = ret->getRetValue();
+  if (!value || !isLockGuardType(value->getType()))
+    return;
+  const Expr *e = strip(value);
+  if (const auto *ref = dyn_cast<DeclRefExpr>(e)) {
+    if (const auto *var = dyn_cast<VarDecl>(ref->getDecl()))
+      state.guards.erase(var); // its locks stay held, owned by the caller now
+    return;
+  }
+  if (const auto *ce = dyn_cast<CXXConstructExpr>(e)) {
+    for (const Expr *arg : ce->arguments()) {
+      std::string tag = recordNameOf(arg->getType());
+      if (tag == "std::defer_lock_t" || tag == "std::try_to_lock_t" || tag == "std::adopt_lock_t")
+        return;
+    }
+    std::vector<HeldLock> snapshot = state.held;
+    for (const Expr *arg : ce->arguments())
+      if (mutexKindOf(arg->getType()) != MutexKind::None)
+        acquire(pathOf(arg), recordNameOf(value->getType()) == "std::shared_lock", false,
+                mutexKindOf(arg->getType()) == MutexKind::Recursive, arg->getExprLoc(), arg,
+                state, &snapshot);
+  }
 }
 
 void FunctionAnalyzer::handleStmt(const Stmt *s, State &state) {
@@ -1402,6 +1434,8 @@ void FunctionAnalyzer::handleStmt(const Stmt *s, State &state) {
     return handleCall(call, state);
   if (const auto *ce = dyn_cast<CXXConstructExpr>(s))
     return handleConstruct(ce, state);
+  if (const auto *ret = dyn_cast<ReturnStmt>(s))
+    return handleReturn(ret, state);
   if (const auto *binary = dyn_cast<BinaryOperator>(s)) {
     if (binary->isAssignmentOp())
       recordAccess(binary->getLHS(), true, state);

@@ -98,6 +98,12 @@ void findDataRaces(const Program &program, std::vector<Finding> &out) {
     std::vector<const ResolvedAccess *> accesses;
     for (const auto &[key, a] : unique)
       accesses.push_back(a);
+    // Quadratic in the accesses of one location: beyond this many distinct
+    // accesses only the first are paired (said in the report).
+    const size_t maxAccessesPerLocation = 3000;
+    bool truncated = accesses.size() > maxAccessesPerLocation;
+    if (truncated)
+      accesses.resize(maxAccessesPerLocation);
 
     // For each racing site: the other sides it races with.
     std::map<std::string, std::vector<std::pair<const ResolvedAccess *, const ResolvedAccess *>>>
@@ -147,6 +153,11 @@ void findDataRaces(const Program &program, std::vector<Finding> &out) {
                   " holding " + describeLocks(other.held);
       if (!guard.empty())
         f.message += " (" + guard + ")";
+      if (truncated || pairs >= maxPairs)
+        f.notes.push_back({SourceSite(), "only the first " +
+                                             std::to_string(maxAccessesPerLocation) +
+                                             " accesses / " + std::to_string(maxPairs) +
+                                             " racing pairs of this location were examined"});
       std::set<std::string> noted;
       f.notes.push_back({self.site, "in " + program.contexts[self.context].describe() +
                                         ", holding " + describeLocks(self.held)});

@@ -72,8 +72,12 @@ private:
       if (acq.isTry || isUnknownNode(acq.lock.node))
         continue;
       for (const ResolvedLock &held : acq.heldBefore) {
-        if (isUnknownNode(held.node) || held.key == acq.lock.key)
-          continue; // the same instance again is a double-lock, not an edge
+        if (isUnknownNode(held.node))
+          continue;
+        // The same instance again is a double-lock, not an edge; two elements
+        // of one array / container are two instances (like transfer).
+        if (held.key == acq.lock.key && held.key.find("[*]") == std::string::npos)
+          continue;
         if (held.node == acq.lock.node && !acq.lock.abstract)
           continue;
         EdgeInstance e{&acq, &held, {}};
@@ -265,7 +269,8 @@ void findLockOrderCycles(const Program &program, const AnalyzerConfig &config,
 void findDoubleLocks(const Program &program, std::vector<Finding> &out) {
   std::set<std::string> reported;
   for (const ResolvedAcquire &acq : program.acquires) {
-    if (acq.isTry || acq.recursive || isUnknownNode(acq.lock.node))
+    if (acq.isTry || acq.recursive || isUnknownNode(acq.lock.node) ||
+        acq.lock.key.find("[*]") != std::string::npos) // elements: maybe another one
       continue;
     for (const ResolvedLock &held : acq.heldBefore) {
       if (held.key != acq.lock.key || (held.shared && acq.lock.shared))

@@ -2,6 +2,7 @@
 // source line with a caret, then the notes the same way, then a summary.
 #include "output/Output.h"
 
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Format.h>
 #include <llvm/Support/MemoryBuffer.h>
 
@@ -42,12 +43,24 @@ private:
   std::map<std::string, std::vector<llvm::StringRef>> lines_;
 };
 
+// Paths under the working directory are shown relative to it, as clang shows
+// the paths it was given; others stay absolute.
+std::string displayPath(const std::string &file) {
+  static const std::string cwd = [] {
+    llvm::SmallString<256> path;
+    return llvm::sys::fs::current_path(path) ? std::string() : path.str().str() + "/";
+  }();
+  if (!cwd.empty() && cwd != "/" && llvm::StringRef(file).starts_with(cwd))
+    return file.substr(cwd.size());
+  return file;
+}
+
 void writeLocation(const SourceSite &site, llvm::raw_ostream &os) {
   if (site.file.empty()) {
     os << "interlock-check: ";
     return;
   }
-  os << site.file;
+  os << displayPath(site.file);
   if (site.line) {
     os << ':' << site.line;
     if (site.column)

@@ -85,11 +85,6 @@ def time_interlock(tool, db_dir, jobs, extra):
     return time.monotonic() - start, code, rss
 
 
-def median_of(repeat, fn):
-    runs = [fn() for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), runs[-1]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -111,12 +106,19 @@ def main():
         name, _, db_dir = spec.partition("=")
         db_dir = os.path.realpath(db_dir)
         commands = [syntax_only_command(e, args.clang) for e in entries_of(db_dir)]
-        syntax_1, (_, failed_1) = median_of(args.repeat, lambda: time_syntax_only(commands, 1))
-        syntax_n, _ = median_of(args.repeat, lambda: time_syntax_only(commands, args.jobs))
-        check_1, (_, code_1, rss_1) = median_of(
-            args.repeat, lambda: time_interlock(args.tool, db_dir, 1, args.extra))
-        check_n, (_, code_n, rss_n) = median_of(
-            args.repeat, lambda: time_interlock(args.tool, db_dir, args.jobs, args.extra))
+        # Interleave the four variants within each repeat, so a busy phase of
+        # a shared machine hits them all alike.
+        runs = {"s1": [], "c1": [], "sN": [], "cN": []}
+        for _ in range(args.repeat):
+            runs["s1"].append(time_syntax_only(commands, 1))
+            runs["c1"].append(time_interlock(args.tool, db_dir, 1, args.extra))
+            runs["sN"].append(time_syntax_only(commands, args.jobs))
+            runs["cN"].append(time_interlock(args.tool, db_dir, args.jobs, args.extra))
+        syntax_1, check_1, syntax_n, check_n = (
+            statistics.median(r[0] for r in runs[k]) for k in ("s1", "c1", "sN", "cN"))
+        failed_1 = runs["s1"][-1][1]
+        code_1, rss_1 = runs["c1"][-1][1], runs["c1"][-1][2]
+        code_n, rss_n = runs["cN"][-1][1], runs["cN"][-1][2]
         if failed_1:
             print("note: %d of %d syntax-only commands of %s failed" %
                   (failed_1, len(commands), name), file=sys.stderr)

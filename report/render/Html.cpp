@@ -28,7 +28,7 @@ h1{margin-bottom:.2em} h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margi
 .verdict{font-size:1.2em;font-weight:bold;padding:.5em 1em;border-radius:6px;display:inline-block}
 .verdict.fail{background:#fde2e1;color:#8b0000} .verdict.pass{background:#e3f6e3;color:#185c18}
 table{border-collapse:collapse;width:100%;font-size:.92em} th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f4f4f4} tr.muted td{color:#888}
+th{background:#f4f4f4} tr.muted td{color:#888} td.rule{white-space:nowrap}
 .level-error{color:#b00000;font-weight:bold} .level-warning{color:#b35900;font-weight:bold} .level-note{color:#225}
 .finding{border:1px solid #ddd;border-radius:8px;padding:.5em 1em 1em;margin:1.2em 0}
 .finding.muted{opacity:.65}
@@ -187,7 +187,7 @@ void writeSummary(std::string &out, const MergedReport &report, const RenderCont
     std::string runs = htmlEscape(listNames(f.runs, 3));
     out += std::string("<tr") + (f.counts() ? "" : " class=\"muted\"") + "><td><a href=\"#finding-" +
            std::to_string(i + 1) + "\">" + std::to_string(i + 1) + "</a></td><td>" +
-           levelSpan(f.level) + "</td><td>" + htmlEscape(f.ruleId) + "</td><td>" + where +
+           levelSpan(f.level) + "</td><td class=\"rule\">" + htmlEscape(f.ruleId) + "</td><td>" + where +
            "</td><td>" + badges(f, report.hasBaseline) + "</td><td>" + runs + "</td></tr>\n";
   }
   if (report.findings.empty())

@@ -155,6 +155,17 @@ bool sameSites(const Finding &a, const Finding &b) {
   return overlap && (subset(a, b) || subset(b, a));
 }
 
+// Static related locations may lack the function; the runtime knows it.
+void fillFunctions(Finding &into, const Finding &from) {
+  for (Site &site : into.sites)
+    if (site.function.empty())
+      for (const Site &other : from.sites)
+        if (samePlace(site, other) && !other.function.empty()) {
+          site.function = other.function;
+          break;
+        }
+}
+
 std::string runList(const std::vector<std::string> &runs) { return listNames(runs, 5); }
 
 bool correlatable(const std::string &rule) {
@@ -184,6 +195,7 @@ void correlate(std::vector<Finding> &findings, MergedLockGraph &graph, bool hasS
         st.runs.push_back(run);
       if (st.stacks.isNull())
         st.stacks = rt.stacks;
+      fillFunctions(st, rt);
       st.notes.push_back("confirmed: the runtime reported the same " + st.ruleId + " in " +
                          runList(rt.runs) +
                          (rt.origin == Origin::CrossRun ? " (a cycle split across runs)" : ""));

@@ -152,36 +152,96 @@ void report_lock_order_cycle(const Cycle &cycle) {
   report_finding(f);
 }
 
+namespace {
+
+// The threads holding `lock`: its exclusive owner, or, when it is held for
+// reading, every live thread with a read hold of it (a scan, done only for a
+// contended acquisition that is about to block).
+void holders_of(const LockState *lock, Vec<ThreadState *> *out) {
+  out->clear();
+  uint32_t owner_tid = lock->owner.load(std::memory_order_seq_cst);
+  if (owner_tid) {
+    if (ThreadState *owner = thread_by_tid(owner_tid)) out->push_back(owner);
+    return;
+  }
+  if (lock->readers.load(std::memory_order_seq_cst) == 0) return;
+  uint32_t limit = thread_tid_limit();
+  for (uint32_t tid = 1; tid < limit; ++tid) {
+    ThreadState *x = thread_by_tid(tid);
+    if (!x) continue;
+    uint32_t n = x->held_count.load(std::memory_order_acquire);
+    HeldLock *array = x->held.load(std::memory_order_acquire);
+    for (uint32_t i = 0; i < n; ++i)
+      if (array[i].lock == lock && (array[i].flags & kHeldRead) && array[i].id == lock->id) {
+        out->push_back(x);
+        break;
+      }
+  }
+}
+
+bool still_holds(ThreadState *x, const LockState *lock) {
+  if (lock->owner.load(std::memory_order_seq_cst) == x->tid) return true;
+  return lock->readers.load(std::memory_order_seq_cst) > 0 && hold_in(x, lock) != nullptr;
+}
+
+// Depth-first search of the wait-for graph from `t`: thread -> (lock it
+// waits for) -> every holder of that lock. A waiter is stuck for ever if ANY
+// holder is (a writer needs every reader gone), so one path back to `t` is a
+// deadlock. `threads[i]` waits for `waits[i]`, held by `threads[i + 1]`.
+bool find_wait_cycle(ThreadState *t, Vec<ThreadState *> *threads, Vec<LockState *> *waits) {
+  struct Frame {
+    ThreadState *thread;
+    LockState *wants;
+    Vec<ThreadState *> *holders;
+    size_t next;
+  };
+  Vec<Frame> stack;
+  Vec<ThreadState *> visited;
+  auto push = [&](ThreadState *x, LockState *wants) {
+    auto *holders = internal_new<Vec<ThreadState *>>();
+    holders_of(wants, holders);
+    stack.push_back(Frame{x, wants, holders, 0});
+    visited.push_back(x);
+  };
+  push(t, t->waiting_for.load(std::memory_order_seq_cst));
+  bool found = false;
+  while (!stack.empty() && !found) {
+    Frame &top = stack.back();
+    if (top.next >= top.holders->size()) {
+      internal_delete(top.holders);
+      stack.pop_back();
+      continue;
+    }
+    ThreadState *holder = (*top.holders)[top.next++];
+    if (holder == t) {
+      found = true;
+      break;
+    }
+    if (visited.contains(holder)) continue;  // explored already (or a cycle without t)
+    LockState *next = holder->waiting_for.load(std::memory_order_seq_cst);
+    if (!next) continue;  // the holder runs: it will release some day
+    push(holder, next);
+  }
+  if (found)
+    for (Frame &f : stack) {
+      threads->push_back(f.thread);
+      waits->push_back(f.wants);
+    }
+  for (Frame &f : stack) internal_delete(f.holders);
+  return found;
+}
+
+}  // namespace
+
 void check_wait_for_cycle(ThreadState *t, LockState *lock) {
   Vec<ThreadState *> threads;
   Vec<LockState *> waits;
-  threads.push_back(t);
-  waits.push_back(lock);
-  LockState *current = lock;
-  uint32_t limit = thread_tid_limit() + 1;
-  bool closed = false;
-  for (uint32_t step = 0; step < limit; ++step) {
-    uint32_t owner_tid = current->owner.load(std::memory_order_seq_cst);
-    if (owner_tid == 0) return;  // free now, or read-held (reader sets are not tracked)
-    if (owner_tid == t->tid) {
-      closed = true;
-      break;
-    }
-    ThreadState *owner = thread_by_tid(owner_tid);
-    if (!owner) return;
-    LockState *next = owner->waiting_for.load(std::memory_order_seq_cst);
-    if (!next) return;  // the owner runs: it will release some day
-    if (threads.contains(owner)) return;  // a cycle without us: its members report it
-    threads.push_back(owner);
-    waits.push_back(next);
-    current = next;
-  }
-  if (!closed) return;
-  // Re-check every link: all owners still hold, all waiters still wait.
+  if (!find_wait_cycle(t, &threads, &waits)) return;
+  // Re-check every link: all waiters still wait, all holders still hold.
   size_t n = threads.size();
   for (size_t i = 0; i < n; ++i) {
     if (threads[i]->waiting_for.load(std::memory_order_seq_cst) != waits[i]) return;
-    if (waits[i]->owner.load(std::memory_order_seq_cst) != threads[(i + 1) % n]->tid) return;
+    if (!still_holds(threads[(i + 1) % n], waits[i])) return;
   }
   report_lock();
   Finding *f = finding_new(Rule::kDeadlock);
@@ -303,7 +363,7 @@ void report_invalid_use(ThreadState *t, LockState *lock, const char *operation, 
   Str d_title("destroyed at:"), d_msg;
   d_msg << quoted(name.short_name) << " destroyed here";
   FindingSection *d = finding_add_section(f, d_title, d_msg, 4);
-  d->pcs = pcs_of(lock->destroy_site);
+  if (lock->destroy_site) d->pcs = pcs_of(*lock->destroy_site);
   report_unlock();
   report_finding(f);
 }

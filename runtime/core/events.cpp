@@ -254,7 +254,8 @@ bool on_before_destroy(ThreadState *t, LockState *lock, const CallSite &site) {
 }
 
 void on_destroyed(ThreadState *t, LockState *lock, const CallSite &site) {
-  lock->destroy_site = short_stack_here(t, site);
+  if (!lock->destroy_site) lock->destroy_site = internal_new<ShortStack>();
+  *lock->destroy_site = short_stack_here(t, site);
   lock->destroyed.store(true, std::memory_order_release);
 }
 

@@ -80,8 +80,27 @@ void give_new_identity(LockState *state, LockKind kind, uint64_t *tag_field) {
   if (old_id && g_retire_hook) g_retire_hook(old_id);
 }
 
+// Lock states are never freed (a re-born lock reuses its state in place), so
+// they come from a bump allocator: no header, no rounding to a size class.
+SpinLock g_slab_lock;
+char *g_slab_cursor;
+char *g_slab_end;
+
+LockState *allocate_state() {
+  constexpr size_t kSize = (sizeof(LockState) + alignof(LockState) - 1) & ~(alignof(LockState) - 1);
+  SpinGuard guard(g_slab_lock);
+  if (g_slab_cursor + kSize > g_slab_end) {
+    constexpr size_t kSlab = size_t(1) << 20;
+    g_slab_cursor = static_cast<char *>(reserve_zeroed(kSlab));
+    g_slab_end = g_slab_cursor + kSlab;
+  }
+  void *memory = g_slab_cursor;
+  g_slab_cursor += kSize;
+  return new (memory) LockState();
+}
+
 LockState *create_state(uintptr_t address, LockKind kind, uint64_t *tag_field) {
-  auto *state = internal_new<LockState>();
+  auto *state = allocate_state();
   state->address = address;
   state->slot = g_next_slot.fetch_add(1, std::memory_order_acq_rel);
   if (std::atomic<LockState *> *ref = slot_ref(state->slot, true)) ref->store(state, std::memory_order_release);

@@ -28,7 +28,7 @@ struct LockState {
   std::atomic<uint32_t> readers{0};  // number of read holds
   std::atomic<bool> has_first_site{false};
   ShortStack first_site{};           // first acquisition: names and stable ids
-  ShortStack destroy_site{};         // last pthread_*_destroy
+  ShortStack *destroy_site = nullptr;  // last pthread_*_destroy (allocated at the first one)
   std::atomic<LockState *> bucket_next{nullptr};
   // issue #4: liveness (runtime/liveness). Nonzero while a liveness detector
   // watches this lock's acquisitions (on_acquired then notifies observers).

@@ -118,6 +118,11 @@ bool is_return_address(uintptr_t pc) {
   return true;
 }
 
+void forget_code_ranges() {
+  for (std::atomic<uintptr_t> &slot : g_validated) slot.store(0, std::memory_order_relaxed);
+  refresh_code_ranges();
+}
+
 void capture_short_stack(ShortStack *out, void *frame, void *return_pc, uintptr_t stack_lo, uintptr_t stack_hi) {
   out->pc[0] = reinterpret_cast<uintptr_t>(return_pc);
   out->depth = 1;

@@ -33,5 +33,7 @@ void short_stack_to_vec(const ShortStack &stack, Vec<uintptr_t> *out);
 // Whether `pc` lies in an executable segment of a loaded module (cached).
 bool is_code_address(uintptr_t pc);
 void refresh_code_ranges();
+// After dlclose: forget validated return addresses (their code may be gone).
+void forget_code_ranges();
 
 }  // namespace interlock

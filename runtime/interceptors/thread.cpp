@@ -1,5 +1,7 @@
 // pthread_create: numbers threads in creation order (T0 is the main thread)
 // and makes the new thread's state exist before its first lock.
+#include <dlfcn.h>
+
 #include "common/internal_alloc.h"
 #include "interceptors/hook.h"
 
@@ -32,5 +34,15 @@ INTERLOCK_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *att
   args->tid = reserve_tid();
   int rc = real.create(thread, attr, thread_trampoline, args);
   if (rc != 0) internal_free(args);
+  return rc;
+}
+
+// dlclose may unmap code whose addresses the stack walker validated.
+INTERLOCK_EXPORT int dlclose(void *handle) {
+  static int (*real_dlclose)(void *);
+  if (!real_dlclose) real_dlclose = reinterpret_cast<int (*)(void *)>(dlsym(RTLD_NEXT, "dlclose"));
+  if (!real_dlclose) return -1;
+  int rc = real_dlclose(handle);
+  if (rc == 0 && hook_thread()) forget_code_ranges();
   return rc;
 }

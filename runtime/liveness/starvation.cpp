@@ -80,7 +80,7 @@ void report_starvation(const Watch &w, const WaitSnapshot &wait, uint64_t now, u
     const Taker &k = w.takers[i];
     if (i) takers << ", ";
     takers << thread_name(k.tid) << " (";
-    takers.append_u64(k.count) << (k.reads == k.count ? " read" : "") << (k.count == 1 ? " time)" : " times)");
+    takers.append_u64(k.count) << (k.reads == k.count ? (k.count == 1 ? " read)" : " reads)") : (k.count == 1 ? " time)" : " times)"));
   }
   f->message << "other threads acquired it ";
   f->message.append_u64(total) << " times (" << takers << ")";

@@ -59,11 +59,23 @@ const RuleInfo kRules[] = {
     {"invalid-mutex", "invalid-mutex", "A lock operation on a destroyed lock.",
      "The lock was destroyed and not re-initialised before this use; the operation is undefined behaviour.",
      "warning"},
-    {"livelock", "livelock", "Threads keep failing to make progress while running.",
-     "Threads repeatedly retry (e.g. failing try-locks) without making progress.", "warning"},
-    {"starvation", "starvation", "A thread waits for a lock that others keep taking.",
-     "A waiter stays blocked while other threads acquire the same lock many times.", "warning"},
-    {"hang", "hang", "The program stopped making progress.", "No thread made progress for the configured time.",
+    {"livelock", "livelock", "Threads keep failing to acquire locks held by each other, without progress.",
+     "Each thread of the set failed at least livelock_failures try-locks (or livelock_timeouts timed locks) over at "
+     "least livelock_ms on a lock another member held, and none acquired it (or called interlock_progress). Take "
+     "the locks in one global order, take them together (std::scoped_lock / std::lock), or back off for a random "
+     "time so the threads leave their lockstep.",
+     "warning"},
+    {"starvation", "starvation", "A thread waits for a lock that other threads keep taking.",
+     "The waiter waited longer than starvation_ms while other threads acquired the same lock at least "
+     "starvation_acquisitions times (a long wait behind one long hold is contention, see profile=1, not starvation). "
+     "Use a fair lock or queue, shorten or batch the greedy critical sections, or for a reader-writer lock prefer "
+     "writers (PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP).",
+     "warning"},
+    {"hang", "hang", "Every thread (or a set of threads waiting on each other) stays blocked.",
+     "The watchdog (hang_timeout_ms) saw every thread blocked in a wait (lock, condition variable, semaphore, "
+     "barrier, join) for that long, or threads waiting on each other through joins and locks; it printed what "
+     "each one waits for and ended the process. Look for the missing signal / post / unlock, or the join on a "
+     "thread that needs a lock its joiner holds.",
      "error"},
 };
 

@@ -125,7 +125,16 @@ bool read_line(int fd, Str *line) {
   }
 }
 
+pid_t g_llvm_owner;  // the process that started the symbolizer
+
 void ensure_llvm() {
+  if (g_llvm.pid > 0 && g_llvm_owner != getpid()) {
+    // A fork()ed child: the pipes are shared with the parent; start its own.
+    close(g_llvm.to_child);
+    close(g_llvm.from_child);
+    g_llvm.pid = 0;
+    g_llvm.failed = false;
+  }
   if (g_llvm.pid > 0 || g_llvm.failed) return;
   g_llvm.failed = true;
   if (!options().symbolize) return;
@@ -144,6 +153,7 @@ void ensure_llvm() {
   if (!spawn(&g_llvm, argv)) return;
   g_llvm.path = path;
   g_llvm.failed = false;
+  g_llvm_owner = getpid();
 }
 
 void parse_file_line(const Str &text, SymbolizedFrame *frame) {
@@ -375,7 +385,7 @@ Str symbolize_data(uintptr_t address, uintptr_t *start) {
 }
 
 void shutdown_symbolizer() {
-  if (g_llvm.pid > 0) {
+  if (g_llvm.pid > 0 && g_llvm_owner == getpid()) {
     close(g_llvm.to_child);
     close(g_llvm.from_child);
     int status;

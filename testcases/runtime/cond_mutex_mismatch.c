@@ -11,6 +11,7 @@ static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t backlog_lock = PTHREAD_MUTEX_INITIALIZER;
 static int queue_waiting, backlog_waiting;  // each guarded by its mutex
 static int released;
+static int finished;  // waiters that returned from their wait loop
 
 static int is_released(void) { return __atomic_load_n(&released, __ATOMIC_ACQUIRE); }
 
@@ -21,6 +22,7 @@ static void *queue_waiter(void *arg) {
   while (!is_released())
     pthread_cond_wait(&work_ready, &queue_lock);  // EXPECT: cond-mutex-mismatch
   pthread_mutex_unlock(&queue_lock);
+  __atomic_add_fetch(&finished, 1, __ATOMIC_RELEASE);
   return NULL;
 }
 
@@ -31,6 +33,7 @@ static void *backlog_waiter(void *arg) {
   while (!is_released())
     pthread_cond_wait(&work_ready, &backlog_lock);  // EXPECT: cond-mutex-mismatch
   pthread_mutex_unlock(&backlog_lock);
+  __atomic_add_fetch(&finished, 1, __ATOMIC_RELEASE);
   return NULL;
 }
 
@@ -54,7 +57,13 @@ int main(void) {
   pthread_create(&second, NULL, backlog_waiter, NULL);
   wait_until_waiting(&backlog_lock, &backlog_waiting);
   __atomic_store_n(&released, 1, __ATOMIC_RELEASE);
-  pthread_cond_broadcast(&work_ready);
+  // Broadcast until both left: a waiter that woke spuriously and went back to
+  // waiting just before the first broadcast must not be left waiting.
+  while (__atomic_load_n(&finished, __ATOMIC_ACQUIRE) < 2) {
+    pthread_cond_broadcast(&work_ready);
+    struct timespec pause = {0, 1000000};
+    nanosleep(&pause, NULL);
+  }
   pthread_join(first, NULL);
   pthread_join(second, NULL);
   return 0;

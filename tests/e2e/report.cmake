@@ -21,6 +21,13 @@ add_test(NAME report.e2e.html_in_browser
           --interlock $<TARGET_FILE:interlock> --fixtures ${_report_fixtures})
 set_tests_properties(report.e2e.html_in_browser PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 180)
 
+# interlock run: options, preload, SARIF naming, exit status (stand-in runtime).
+add_test(NAME report.e2e.run_command
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/report_run_test.py
+          --interlock $<TARGET_FILE:interlock>
+          --fake-runtime-source ${_report_fixtures}/cmake_consumer/fake_runtime.c
+          --cc ${CMAKE_C_COMPILER})
+
 # cmake/InterlockCheck.cmake in a consumer project, with stand-ins for the
 # checker and the runtime, and the real driver.
 add_test(NAME report.e2e.cmake_module
@@ -35,7 +42,7 @@ set_tests_properties(report.e2e.cmake_module PROPERTIES TIMEOUT 300)
 # then A. Neither run sees a cycle; the merged report must.
 if(TARGET interlock_runtime)
   find_package(Threads REQUIRED)
-  foreach(prog cross_ab cross_ba)
+  foreach(prog cross_ab cross_ba abba_turns ordered)
     add_executable(report_${prog} ${_report_fixtures}/programs/${prog}.c)
     target_compile_options(report_${prog} PRIVATE -g -O0)
     target_link_libraries(report_${prog} PRIVATE Threads::Threads)
@@ -48,6 +55,32 @@ if(TARGET interlock_runtime)
             --prog-ba $<TARGET_FILE:report_cross_ba>
             --srcroot ${_report_fixtures})
   set_tests_properties(report.e2e.cross_run_real_runtime PROPERTIES TIMEOUT 120)
+
+  # The installed package: find_package(Interlock), the real runtime as test
+  # launcher, the installed driver.
+  add_test(NAME report.e2e.cmake_installed_package
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/report_cmake_module_test.py
+            --interlock $<TARGET_FILE:interlock>
+            --module ${PROJECT_SOURCE_DIR}/cmake/InterlockCheck.cmake
+            --consumer ${_report_fixtures}/cmake_consumer
+            --install-from ${CMAKE_BINARY_DIR})
+  set_tests_properties(report.e2e.cmake_installed_package PROPERTIES TIMEOUT 300)
+
+  # Both real halves on one program: one finding, marked confirmed.
+  if(TARGET interlock-check)
+    add_test(NAME report.e2e.static_and_runtime_real
+      COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/report_static_runtime_test.py
+              --interlock $<TARGET_FILE:interlock>
+              --check $<TARGET_FILE:interlock-check>
+              --runtime $<TARGET_FILE:interlock_runtime>
+              --build-dir ${CMAKE_BINARY_DIR}
+              --prog-abba $<TARGET_FILE:report_abba_turns>
+              --prog-ordered $<TARGET_FILE:report_ordered>
+              --srcroot ${_report_fixtures})
+    set_tests_properties(report.e2e.static_and_runtime_real PROPERTIES TIMEOUT 600)
+  else()
+    message(STATUS "Interlock: analyzer not built, report static+runtime test not registered")
+  endif()
 else()
-  message(STATUS "Interlock: runtime target missing, report cross-run runtime test not registered")
+  message(STATUS "Interlock: runtime target missing, report runtime tests not registered")
 endif()

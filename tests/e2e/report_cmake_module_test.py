@@ -6,6 +6,10 @@ fake_check.py for interlock-check (records its arguments, writes one finding)
 and fake_runtime.c, built here as a shared library, for libinterlock.so
 (writes a SARIF run with a lock graph where INTERLOCK_OPTIONS says). The real
 driver merges the result.
+
+With --install-from BUILD, the build tree is installed into a temporary prefix
+first and the consumer uses find_package(Interlock) with the real runtime and
+the installed driver: what docs/ci.md promises a project.
 """
 import argparse
 import glob
@@ -32,20 +36,27 @@ def main():
     parser.add_argument("--module", required=True)
     parser.add_argument("--consumer", required=True)
     parser.add_argument("--cc", default="cc")
+    parser.add_argument("--install-from", help="build tree to install and use via find_package")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="interlock-cmake-module-")
     try:
         src = os.path.join(work, "src")
         shutil.copytree(args.consumer, src)
-        runtime = os.path.join(work, "libfakeinterlock.so")
-        run([args.cc, "-shared", "-fPIC", "-o", runtime, os.path.join(src, "fake_runtime.c")])
         build = os.path.join(work, "build")
-        run(["cmake", "-S", src, "-B", build, "-G", "Ninja",
-             "-DINTERLOCK_MODULE=" + os.path.abspath(args.module),
-             "-DINTERLOCK_CHECK_EXECUTABLE=" + os.path.join(src, "fake_check.py"),
-             "-DINTERLOCK_EXECUTABLE=" + os.path.abspath(args.interlock),
-             "-DINTERLOCK_RUNTIME_LIBRARY=" + runtime])
+        configure = ["cmake", "-S", src, "-B", build, "-G", "Ninja",
+                     "-DINTERLOCK_CHECK_EXECUTABLE=" + os.path.join(src, "fake_check.py")]
+        if args.install_from:
+            prefix = os.path.join(work, "prefix")
+            run(["cmake", "--install", args.install_from, "--prefix", prefix])
+            configure.append("-DCMAKE_PREFIX_PATH=" + prefix)
+        else:
+            runtime = os.path.join(work, "libfakeinterlock.so")
+            run([args.cc, "-shared", "-fPIC", "-o", runtime, os.path.join(src, "fake_runtime.c")])
+            configure += ["-DINTERLOCK_MODULE=" + os.path.abspath(args.module),
+                          "-DINTERLOCK_EXECUTABLE=" + os.path.abspath(args.interlock),
+                          "-DINTERLOCK_RUNTIME_LIBRARY=" + runtime]
+        run(configure)
         run(["cmake", "--build", build])
         tests = run(["ctest", "--output-on-failure"], cwd=build)
         failures = []

@@ -76,3 +76,25 @@ TEST(Options, HelpListsEveryOptionWithDefault) {
 
 }  // namespace
 }  // namespace interlock
+
+#include <fstream>
+#include <sstream>
+
+namespace interlock {
+namespace {
+
+// docs/runtime.md lists every option of options.def in its table.
+TEST(Options, DocumentedInRuntimeGuide) {
+  std::ifstream file(INTERLOCK_RUNTIME_DOC);
+  ASSERT_TRUE(file.good()) << INTERLOCK_RUNTIME_DOC;
+  std::stringstream text;
+  text << file.rdbuf();
+  std::string doc = text.str();
+#define INTERLOCK_OPTION(type, name, def, help) \
+  EXPECT_NE(doc.find("| `" #name "` |"), std::string::npos) << #name " is missing from docs/runtime.md";
+#include "common/options.def"
+#undef INTERLOCK_OPTION
+}
+
+}  // namespace
+}  // namespace interlock

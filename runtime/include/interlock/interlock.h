@@ -21,7 +21,10 @@ extern "C" {
 #define INTERLOCK_ACQUIRE_TIMED 2u /* blocks at most until a deadline */
 #define INTERLOCK_ACQUIRE_READ 4u  /* shared acquisition */
 
-/* A thread made progress (a later livelock detector uses this; no-op now). */
+/* A thread made progress (issue #4 livelock detector). A thread that calls
+ * this at least once has its run of failed try-locks / timed locks ended
+ * only by its next call (not by acquiring the lock it retried): call it
+ * where your retry loop really got its work done. */
 void interlock_progress(void) __attribute__((weak));
 
 /* Custom lock annotations, in this order for one acquisition:

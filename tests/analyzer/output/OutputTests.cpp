@@ -289,6 +289,7 @@ TEST(Text, ClangStyleWithSourceLineCaretNotesAndSummary) {
   llvm::raw_string_ostream os(text);
   writeText(report, os);
   os.flush();
+  // The scratch directory is outside the working directory: paths stay absolute.
   EXPECT_NE(text.find(file + ":3:3: warning: data race on `counter` [data-race]\n"
                              "    3 |   counter++;\n"
                              "      |   ^\n" +
