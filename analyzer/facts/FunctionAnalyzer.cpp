@@ -18,6 +18,7 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
+#include <algorithm>
 #include <deque>
 #include <set>
 
@@ -642,6 +643,7 @@ void FunctionAnalyzer::acquire(const AccessPath &lock, bool shared, bool isTry, 
     fact.isTry = isTry;
     fact.recursive = recursive;
     fact.heldBefore = heldSnapshot ? *heldSnapshot : state.held;
+    fact.releasedBefore = state.released;
     fact.site = siteOf(loc);
     fact.offset = offsetOf(loc);
     facts_.acquires.push_back(std::move(fact));
@@ -663,6 +665,8 @@ void FunctionAnalyzer::release(const AccessPath &lock, State &state) {
       return;
     }
   }
+  // Released without being held here: maybe a release wrapper (decided at
+  // the exit, see run()).
   if (lock.root == AccessPath::Root::This || lock.root == AccessPath::Root::Param ||
       lock.root == AccessPath::Root::Global) {
     for (const AccessPath &r : state.released)
@@ -692,6 +696,7 @@ void FunctionAnalyzer::recordAccess(const Expr *e, bool write, const State &stat
   fact.path = std::move(path);
   fact.write = write;
   fact.held = state.held;
+  fact.releasedBefore = state.released;
   fact.site = siteOf(e->getExprLoc());
   fact.offset = offsetOf(e->getExprLoc());
   facts_.accesses.push_back(std::move(fact));
@@ -793,6 +798,7 @@ void FunctionAnalyzer::recordCall(const FunctionDecl *callee, std::vector<Bindin
   call.calleeName = qualifiedNameOf(callee);
   call.bindings = std::move(bindings);
   call.held = state.held;
+  call.releasedBefore = state.released;
   call.site = siteOf(loc);
   call.offset = offsetOf(loc);
   if (!call.calleeUsr.empty())
@@ -1175,6 +1181,8 @@ void FunctionAnalyzer::handleUserCall(const CallExpr *call, const FunctionDecl *
   }
   recordCall(callee, bindings, call->getExprLoc(), state);
   WrapperSummary effects = effectsOf(callee);
+  for (const LockEffect &effect : effects.releases)
+    release(substitute(effect.lock, bindings), state);
   std::vector<AccessPath> &taken = acquiredByCall_[call];
   taken.clear();
   for (const LockEffect &effect : effects.acquires) {
@@ -1182,8 +1190,6 @@ void FunctionAnalyzer::handleUserCall(const CallExpr *call, const FunctionDecl *
     acquire(lock, effect.shared, false, false, call->getExprLoc(), call, state);
     taken.push_back(lock);
   }
-  for (const LockEffect &effect : effects.releases)
-    release(substitute(effect.lock, bindings), state);
   if (const auto *attr = callee->getAttr<TryAcquireCapabilityAttr>()) {
     PendingTry p;
     for (const Expr *arg : attr->args()) {
@@ -1640,7 +1646,26 @@ FunctionFacts FunctionAnalyzer::run(WrapperSummary &summary) {
     transferBlock(*block, state);
   }
 
-  const State &exit = in[cfg->getExit().getBlockID()];
+  State exit = in[cfg->getExit().getBlockID()];
+  // Unlocked, then locked again (`mu.unlock(); io(); mu.lock();`): no net
+  // effect for the caller. A lock this function also acquires itself and
+  // releases once more (a recursive mutex) is not a release wrapper either.
+  std::set<std::string> acquiredHere;
+  for (const AcquireFact &a : facts_.acquires)
+    acquiredHere.insert(a.lock.key());
+  for (auto it = exit.released.begin(); it != exit.released.end();) {
+    std::string key = it->key();
+    bool reheld = exit.holds(key);
+    if (reheld || acquiredHere.count(key)) {
+      if (reheld)
+        exit.held.erase(std::remove_if(exit.held.begin(), exit.held.end(),
+                                       [&](const HeldLock &h) { return h.lock.key() == key; }),
+                        exit.held.end());
+      it = exit.released.erase(it);
+    } else {
+      ++it;
+    }
+  }
   if (exit.reachable && !inCtorOrDtor_) {
     for (const HeldLock &h : exit.held) {
       bool guardOwned = false;

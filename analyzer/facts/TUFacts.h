@@ -47,6 +47,9 @@ struct AccessFact {
   AccessPath path;
   bool write = false;
   std::vector<HeldLock> held;
+  /// Locks this function released without holding them (its caller's):
+  /// they are not held here even if the caller held them at the call.
+  std::vector<AccessPath> releasedBefore;
   SourceSite site;
   unsigned offset = 0;      ///< source offset in the function, for spawn/join ordering
 };
@@ -59,6 +62,7 @@ struct AcquireFact {
   /// Locks held just before. Locks taken together by std::lock /
   /// std::scoped_lock share one snapshot, so no edges arise among them.
   std::vector<HeldLock> heldBefore;
+  std::vector<AccessPath> releasedBefore;
   SourceSite site;
   unsigned offset = 0;
 };
@@ -81,6 +85,7 @@ struct CallFact {
   std::string calleeName;
   std::vector<Binding> bindings;
   std::vector<HeldLock> held;
+  std::vector<AccessPath> releasedBefore;
   SourceSite site;
   unsigned offset = 0;
 };

@@ -147,10 +147,13 @@ void findDataRaces(const Program &program, std::vector<Finding> &out) {
       bool selfWrite = false;
       for (const auto &pr : pairsHere)
         selfWrite = selfWrite || pr.first->write;
+      std::string where = sameSite(self.site, other.site)
+                              ? std::string("here in another instance of the thread")
+                              : "at " + shortSite(other.site);
       f.message = "data race on `" + display + "`: " + (selfWrite ? "write" : "read") +
                   " holding " + describeLocks(self.held) + ", concurrent " +
-                  (other.write ? "write" : "read") + " at " + shortSite(other.site) +
-                  " holding " + describeLocks(other.held);
+                  (other.write ? "write" : "read") + " " + where + " holding " +
+                  describeLocks(other.held);
       if (!guard.empty())
         f.message += " (" + guard + ")";
       if (truncated || pairs >= maxPairs)

@@ -212,8 +212,18 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
     reachedFromThreads_.insert(usr);
   stack.push_back(usr);
 
-  auto withHeld = [&](const std::vector<HeldLock> &local) {
-    std::vector<ResolvedLock> held = heldAtCall;
+  auto withHeld = [&](const std::vector<HeldLock> &local,
+                      const std::vector<AccessPath> &released) {
+    std::vector<ResolvedLock> held;
+    for (const ResolvedLock &outer : heldAtCall) { // minus what this function let go
+      bool dropped = false;
+      for (const AccessPath &r : released) {
+        Resolved rr = resolve(r, bindings);
+        dropped = dropped || (rr.valid() && resolvedKey(rr.path) == outer.key);
+      }
+      if (!dropped)
+        held.push_back(outer);
+    }
     for (const HeldLock &h : local) {
       ResolvedLock lock = resolveLock(h, bindings);
       bool dup = false;
@@ -242,7 +252,7 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
     access.display = displayOf(location);
     access.write = a.write;
     access.localRoot = r.path.root == AccessPath::Root::Local;
-    access.held = withHeld(a.held);
+    access.held = withHeld(a.held, a.releasedBefore);
     access.site = a.site;
     access.context = ctx;
     access.pos = at(a.offset);
@@ -257,7 +267,7 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
     } else {
       acq.lock = resolveLock({a.lock, a.shared, a.site}, bindings);
     }
-    acq.heldBefore = withHeld(a.heldBefore);
+    acq.heldBefore = withHeld(a.heldBefore, a.releasedBefore);
     acq.isTry = a.isTry;
     acq.recursive = a.recursive;
     acq.site = a.site;
@@ -316,7 +326,7 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
         calleeBindings[key] = path;
     std::vector<SourceSite> calleeChain = chain;
     calleeChain.push_back(c.site);
-    expand(ctx, c.calleeUsr, calleeBindings, withHeld(c.held), at(c.offset), calleeChain, stack);
+    expand(ctx, c.calleeUsr, calleeBindings, withHeld(c.held, c.releasedBefore), at(c.offset), calleeChain, stack);
   }
   stack.pop_back();
 }

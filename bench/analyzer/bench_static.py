@@ -6,7 +6,8 @@ For each compile database it times, with the same -j:
     (the same flags interlock-check uses: the entry's own, warnings off);
   * interlock-check -p DB -j 1 and -j N (whole program: parse, facts,
     whole-program analysis, report);
-and prints the ratios interlock / syntax-only. Goal: at most 1.5x.
+and prints the ratios interlock / syntax-only (wall time, and CPU time of the
+-j 1 runs, which a busy shared machine distorts less). Goal: at most 1.5x.
 Each measurement is repeated (--repeat) and the median is reported.
 
 Setup (reproducible; the real codebase lives OUTSIDE the repository):
@@ -62,27 +63,29 @@ def syntax_only_command(entry, clang):
 
 
 def run_quiet(command, cwd=None):
-    """Runs a command; returns (exit code, max RSS in KiB)."""
+    """Runs a command; returns (exit code, max RSS in KiB, CPU seconds)."""
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, usage.ru_maxrss
+    return process.returncode, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def time_syntax_only(commands, jobs):
+    """(wall seconds, failed commands, CPU seconds summed over the commands)"""
     start = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        codes = list(pool.map(lambda c: run_quiet(c[0], c[1])[0], commands))
+        outcomes = list(pool.map(lambda c: run_quiet(c[0], c[1]), commands))
     elapsed = time.monotonic() - start
-    failed = sum(1 for code in codes if code != 0)
-    return elapsed, failed
+    failed = sum(1 for code, _, _ in outcomes if code != 0)
+    return elapsed, failed, sum(cpu for _, _, cpu in outcomes)
 
 
 def time_interlock(tool, db_dir, jobs, extra):
+    """(wall seconds, exit code, max RSS KiB, CPU seconds)"""
     start = time.monotonic()
-    code, rss = run_quiet([tool, "-p", db_dir, "-j", str(jobs), *extra])
-    return time.monotonic() - start, code, rss
+    code, rss, cpu = run_quiet([tool, "-p", db_dir, "-j", str(jobs), *extra])
+    return time.monotonic() - start, code, rss, cpu
 
 
 def main():
@@ -98,9 +101,9 @@ def main():
                         help="extra interlock-check argument (repeatable)")
     args = parser.parse_args()
 
-    header = ("%-10s %7s %10s %10s %10s %10s %8s %8s %9s"
+    header = ("%-10s %7s %10s %10s %10s %10s %8s %8s %9s %9s %9s"
               % ("database", "entries", "syntax j1", "check j1", "syntax jN", "check jN",
-                 "ratio j1", "ratio jN", "check RSS"))
+                 "ratio j1", "ratio jN", "syn CPU", "chk CPU", "check RSS"))
     print(header, flush=True)
     for spec in args.db:
         name, _, db_dir = spec.partition("=")
@@ -119,15 +122,21 @@ def main():
         failed_1 = runs["s1"][-1][1]
         code_1, rss_1 = runs["c1"][-1][1], runs["c1"][-1][2]
         code_n, rss_n = runs["cN"][-1][1], runs["cN"][-1][2]
+        # CPU seconds (user + system) of the -j 1 runs: the work done, which a
+        # busy shared machine distorts far less than wall time.
+        cpu_syntax = statistics.median(r[2] for r in runs["s1"])
+        cpu_check = statistics.median(r[3] for r in runs["c1"])
         if failed_1:
             print("note: %d of %d syntax-only commands of %s failed" %
                   (failed_1, len(commands), name), file=sys.stderr)
         if code_1 == 2 or code_n == 2:
             print("note: interlock-check exited 2 on %s" % name, file=sys.stderr)
-        print("%-10s %7d %9.2fs %9.2fs %9.2fs %9.2fs %7.2fx %7.2fx %6d MiB"
-                    % (name, len(commands), syntax_1, check_1, syntax_n, check_n,
-                       check_1 / syntax_1, check_n / syntax_n,
-                       max(rss_1, rss_n) // 1024), flush=True)
+        print("%-10s %7d %9.2fs %9.2fs %9.2fs %9.2fs %7.2fx %7.2fx %8.2fs %8.2fs %6d MiB"
+              % (name, len(commands), syntax_1, check_1, syntax_n, check_n,
+                 check_1 / syntax_1, check_n / syntax_n, cpu_syntax, cpu_check,
+                 max(rss_1, rss_n) // 1024), flush=True)
+        print("%-10s CPU ratio (check / syntax-only, -j 1): %.2fx" %
+              ("", cpu_check / cpu_syntax), flush=True)
     print("\nN = %d jobs, median of %d runs, clang = %s, on %d cores"
           % (args.jobs, args.repeat, args.clang, os.cpu_count()))
     return 0

@@ -163,7 +163,8 @@ def ratio(table, name, numerator, denominator, key):
 
 
 def markdown(table, micro, meta):
-    lines = [f"Measured {meta['date']} on {meta['machine']}; {meta['repeats']} runs per cell, median wall time, "
+    lines = [f"Measured {meta['date']} on {meta['machine']} (load average at the end: {meta['load']}); "
+             f"{meta['repeats']} runs per cell, median wall time, "
              f"max peak RSS. Command: `{meta['command']}`.", "",
              "| workload | base s | interlock s | ratio | base RSS MiB | interlock RSS MiB | ratio "
              "| clang s | tsan s | tsan ratio | tsan RSS MiB | tsan RSS ratio |",
@@ -246,7 +247,9 @@ def main(argv):
     with tempfile.TemporaryDirectory(prefix="interlock-bench-") as scratch:
         table = run_workloads(binaries, runtime, options.repeats, scratch)
     micro = {} if options.skip_micro else run_micro(binaries, runtime, options.micro_min_time)
+    load = os.getloadavg()
     meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "load": f"{load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}",
             "machine": f"{os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}",
             "repeats": options.repeats,
             "command": "python3 bench/runtime/run.py " + " ".join(argv)}

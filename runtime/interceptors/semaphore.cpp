@@ -1,8 +1,9 @@
 // issue #4: POSIX semaphores. A sem_wait that would block (sem_trywait fails
-// first) is a wait the hang watchdog sees; sem_destroy while threads wait
-// is reported (glibc destroys nothing and returns 0: the waiters may hang or
-// wake on freed memory). Posts add nothing: semaphores add no lock-order
-// edges (any thread may post).
+// first) is a wait the hang watchdog sees. Misuse reported: sem_destroy
+// while threads wait (`destroy-locked`; glibc destroys nothing and returns
+// 0, the waiters sleep on dead memory) and any use after sem_destroy until
+// the next sem_init (`invalid-mutex`). Semaphores add no lock-order edges:
+// any thread may post.
 #include <cerrno>
 #include <semaphore.h>
 
@@ -13,23 +14,40 @@
 using namespace interlock;
 
 namespace {
-std::atomic<void *> g_sem_wait, g_sem_trywait, g_sem_timedwait, g_sem_clockwait, g_sem_destroy;
-using WaitFn = int (*)(sem_t *);
+std::atomic<void *> g_sem_init, g_sem_wait, g_sem_trywait, g_sem_timedwait, g_sem_clockwait, g_sem_post,
+    g_sem_destroy;
+using InitFn = int (*)(sem_t *, int, unsigned);
+using SemFn = int (*)(sem_t *);
 using TimedFn = int (*)(sem_t *, const struct timespec *);
 using ClockFn = int (*)(sem_t *, clockid_t, const struct timespec *);
 
-// The shared sequence: try first; only a wait that blocks is tracked.
+// Use-after-destroy check for the non-blocking calls; keeps errno.
+void check_use(sem_t *sem, const char *operation, const CallSite &site) {
+  ThreadState *t = hook_thread();
+  if (!t) return;
+  int saved_errno = errno;
+  RuntimeScope scope(t);
+  liveness_check_use(t, WaitKind::kSemaphore, sem, operation, site);
+  errno = saved_errno;
+}
+
+// The shared sequence of the waits: try first; only a wait that blocks is
+// tracked.
 template <typename Block>
-int sem_wait_common(sem_t *sem, void *frame, Block block) {
+int sem_wait_common(sem_t *sem, const char *operation, const CallSite &site, Block block) {
   ThreadState *t = hook_thread();
   if (!t) return block();
-  auto trywait = liveness_real<WaitFn>(g_sem_trywait, "sem_trywait");
   int saved_errno = errno;
+  {
+    RuntimeScope scope(t);
+    liveness_check_use(t, WaitKind::kSemaphore, sem, operation, site);
+  }
+  auto trywait = liveness_real<SemFn>(g_sem_trywait, "sem_trywait");
   if (trywait && trywait(sem) == 0) return 0;
   errno = saved_errno;
   {
     RuntimeScope scope(t);
-    liveness_wait_begin(t, WaitKind::kSemaphore, sem, 0, frame);
+    liveness_wait_begin(t, WaitKind::kSemaphore, sem, 0, site.frame);
   }
   int rc = block();
   int block_errno = errno;
@@ -42,27 +60,51 @@ int sem_wait_common(sem_t *sem, void *frame, Block block) {
 }
 }  // namespace
 
+INTERLOCK_EXPORT int sem_init(sem_t *sem, int shared, unsigned value) {
+  int rc = liveness_real<InitFn>(g_sem_init, "sem_init")(sem, shared, value);
+  if (rc == 0 && hook_thread()) liveness_object_created(sem);
+  return rc;
+}
+
 INTERLOCK_EXPORT int sem_wait(sem_t *sem) {
-  auto real_wait = liveness_real<WaitFn>(g_sem_wait, "sem_wait");
-  return sem_wait_common(sem, __builtin_frame_address(0), [&] { return real_wait(sem); });
+  auto real_wait = liveness_real<SemFn>(g_sem_wait, "sem_wait");
+  return sem_wait_common(sem, "sem_wait", INTERLOCK_CALL_SITE(), [&] { return real_wait(sem); });
 }
 
 INTERLOCK_EXPORT int sem_timedwait(sem_t *sem, const struct timespec *deadline) {
   auto real_wait = liveness_real<TimedFn>(g_sem_timedwait, "sem_timedwait");
-  return sem_wait_common(sem, __builtin_frame_address(0), [&] { return real_wait(sem, deadline); });
+  return sem_wait_common(sem, "sem_timedwait", INTERLOCK_CALL_SITE(), [&] { return real_wait(sem, deadline); });
 }
 
 INTERLOCK_EXPORT int sem_clockwait(sem_t *sem, clockid_t clock, const struct timespec *deadline) {
   auto real_wait = liveness_real<ClockFn>(g_sem_clockwait, "sem_clockwait");
-  return sem_wait_common(sem, __builtin_frame_address(0), [&] { return real_wait(sem, clock, deadline); });
+  return sem_wait_common(sem, "sem_clockwait", INTERLOCK_CALL_SITE(),
+                         [&] { return real_wait(sem, clock, deadline); });
+}
+
+INTERLOCK_EXPORT int sem_trywait(sem_t *sem) {
+  check_use(sem, "sem_trywait", INTERLOCK_CALL_SITE());
+  return liveness_real<SemFn>(g_sem_trywait, "sem_trywait")(sem);
+}
+
+INTERLOCK_EXPORT int sem_post(sem_t *sem) {
+  check_use(sem, "sem_post", INTERLOCK_CALL_SITE());
+  return liveness_real<SemFn>(g_sem_post, "sem_post")(sem);
 }
 
 INTERLOCK_EXPORT int sem_destroy(sem_t *sem) {
-  auto real_destroy = liveness_real<WaitFn>(g_sem_destroy, "sem_destroy");
-  if (ThreadState *t = hook_thread()) {
-    CallSite site = INTERLOCK_CALL_SITE();
+  auto real_destroy = liveness_real<SemFn>(g_sem_destroy, "sem_destroy");
+  ThreadState *t = hook_thread();
+  if (!t) return real_destroy(sem);
+  CallSite site = INTERLOCK_CALL_SITE();
+  {
     RuntimeScope scope(t);
     liveness_check_destroy(t, WaitKind::kSemaphore, sem, site);
   }
-  return real_destroy(sem);
+  int rc = real_destroy(sem);
+  if (rc == 0) {
+    RuntimeScope scope(t);
+    liveness_object_destroyed(t, sem, site);
+  }
+  return rc;
 }

@@ -23,9 +23,11 @@ __thread char t_owner_key __attribute__((tls_model("initial-exec")));
 
 void reset_record(LiveThread *r, ThreadState *t) {
   livelock_end_streak(r);
-  uint32_t seq = r->wait_seq.load(std::memory_order_relaxed);
-  r->wait_seq.store((seq | 1) + 1, std::memory_order_release);  // even, new: "no wait"
+  uint32_t seq = r->wait_seq.load(std::memory_order_relaxed) | 1;  // odd: being written
+  r->wait_seq.store(seq, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_release);
   r->wait.kind = WaitKind::kNone;
+  r->wait_seq.store(seq + 1, std::memory_order_release);  // even, new: "no wait"
   r->uses_progress = false;
   r->contended_since_ns = 0;
   r->holds.clear();
@@ -347,6 +349,94 @@ void liveness_check_destroy(ThreadState *t, WaitKind kind, const void *object, c
     report_finding(f);
     return;  // one report per destroy
   }
+}
+
+}  // namespace interlock
+
+// ---- use after destroy (semaphores, barriers) ----
+namespace interlock {
+namespace {
+
+struct DeadObject {
+  const void *object;
+  ShortStack destroy_site;
+};
+SpinLock g_dead_lock;
+Global<Vec<DeadObject>> g_dead_storage;
+#define g_dead (*g_dead_storage)
+std::atomic<size_t> g_dead_count{0};
+
+Str object_display(const void *object, Str *variable_out) {
+  Str name;
+  Str variable = symbolize_data(reinterpret_cast<uintptr_t>(object));
+  if (!variable.empty()) name << "`" << variable << "`";
+  else name << "at 0x" << Str().append_hex(reinterpret_cast<uintptr_t>(object));
+  *variable_out = variable;
+  return name;
+}
+
+}  // namespace
+
+void liveness_object_created(const void *object) {
+  if (g_dead_count.load(std::memory_order_acquire) == 0) return;
+  SpinGuard guard(g_dead_lock);
+  for (size_t i = 0; i < g_dead.size(); ++i) {
+    if (g_dead[i].object != object) continue;
+    g_dead.erase_at(i);
+    g_dead_count.fetch_sub(1, std::memory_order_release);
+    return;
+  }
+}
+
+void liveness_object_destroyed(ThreadState *t, const void *object, const CallSite &site) {
+  DeadObject dead{};
+  dead.object = object;
+  capture_short_stack(&dead.destroy_site, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
+  SpinGuard guard(g_dead_lock);
+  for (DeadObject &d : g_dead)
+    if (d.object == object) return;  // destroyed twice: the first destroy stays the reference
+  g_dead.push_back(dead);
+  g_dead_count.fetch_add(1, std::memory_order_release);
+}
+
+void liveness_check_use(ThreadState *t, WaitKind kind, const void *object, const char *operation,
+                        const CallSite &site) {
+  if (__builtin_expect(g_dead_count.load(std::memory_order_acquire) == 0, 1)) return;
+  DeadObject dead{};
+  bool found = false;
+  {
+    SpinGuard guard(g_dead_lock);
+    for (DeadObject &d : g_dead)
+      if (d.object == object) {
+        dead = d;
+        found = true;
+      }
+  }
+  if (!found) return;
+  report_lock();
+  Finding *f = finding_new(Rule::kInvalidMutex);
+  const char *what = kind == WaitKind::kSemaphore ? "semaphore" : "barrier";
+  Str variable;
+  Str name = object_display(object, &variable);
+  f->fingerprint_basis << what << "-use:" << (variable.empty() ? Str("?") : variable) << "\n";
+  f->message << "Invalid " << what << " use: thread " << thread_name(t->tid) << " calls " << operation << " on "
+             << what << " " << name << " after it was destroyed";
+  Str title, msg;
+  title << "Thread " << thread_name(t->tid) << " uses destroyed " << what << " " << name << " (" << operation << "):";
+  msg << operation << " of " << what << " " << name << " after its destroy";
+  FindingSection *s = finding_add_section(f, title, msg, 2);
+  capture_full_stack(&s->pcs, int(options().stack_depth));
+  if (s->pcs.empty()) {
+    ShortStack here;
+    capture_short_stack(&here, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
+    short_stack_to_vec(here, &s->pcs);
+  }
+  Str d_title("destroyed at:"), d_msg;
+  d_msg << what << " " << name << " destroyed here";
+  FindingSection *d = finding_add_section(f, d_title, d_msg, 4);
+  short_stack_to_vec(dead.destroy_site, &d->pcs);
+  report_unlock();
+  report_finding(f);
 }
 
 }  // namespace interlock

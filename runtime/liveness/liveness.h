@@ -39,5 +39,12 @@ uint32_t liveness_tid_of_pthread(unsigned long pthread_id);
 
 // Misuse: a semaphore or barrier destroyed while threads wait on it.
 void liveness_check_destroy(ThreadState *t, WaitKind kind, const void *object, const CallSite &site);
+// Misuse: a semaphore or barrier used after its destroy (until its next
+// init). `operation` names the call ("sem_post"). One atomic load when no
+// semaphore or barrier has been destroyed and not re-initialised.
+void liveness_object_created(const void *object);
+void liveness_object_destroyed(ThreadState *t, const void *object, const CallSite &site);
+void liveness_check_use(ThreadState *t, WaitKind kind, const void *object, const char *operation,
+                        const CallSite &site);
 
 }  // namespace interlock

@@ -257,3 +257,34 @@ int main() { std::thread t1(one), t2(two); t1.join(); t2.join(); }
 }
 
 } // namespace
+
+namespace {
+
+TEST(DoubleLock, CalleeThatDropsAndRetakesTheCallersLock) {
+  EXPECT_MARKERS({{R"(
+pthread_mutex_t crawler_lock = PTHREAD_MUTEX_INITIALIZER;
+int crawled = 0;
+int sleeping = 0;
+void crawl_step() {
+  pthread_mutex_unlock(&crawler_lock);
+  sleeping++;                                  // RACE (the caller's lock was dropped)
+  pthread_mutex_lock(&crawler_lock);           // NODOUBLELOCK
+  crawled++;                                   // NORACE
+}
+void* crawler(void*) {
+  pthread_mutex_lock(&crawler_lock);
+  crawl_step();
+  pthread_mutex_unlock(&crawler_lock);
+  return nullptr;
+}
+int main() {
+  pthread_t a, b;
+  pthread_create(&a, nullptr, crawler, nullptr);
+  pthread_create(&b, nullptr, crawler, nullptr);
+  pthread_join(a, nullptr);
+  pthread_join(b, nullptr);
+}
+)"}});
+}
+
+} // namespace

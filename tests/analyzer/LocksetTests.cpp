@@ -373,3 +373,33 @@ int main() {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Lockset, UnlockRelockHelperHasNoNetEffectAndRecursiveIsNotARelease) {
+  EXPECT_MARKERS({{R"(
+std::mutex mu;
+std::recursive_mutex rmu;
+int state = 0;
+int rstate = 0;
+void io() {}
+void drop_lock_around_io() { mu.unlock(); io(); mu.lock(); }
+void nested_recursive() { rmu.lock(); rmu.lock(); rmu.unlock(); rmu.unlock(); }
+void worker() {
+  std::lock_guard<std::mutex> g(mu);
+  drop_lock_around_io();
+  state++;                // NORACE (re-acquired by the helper)
+}
+void rworker() {
+  std::lock_guard<std::recursive_mutex> g(rmu);
+  nested_recursive();
+  rstate++;               // NORACE (the helper is balanced)
+}
+int main() {
+  std::thread a(worker), b(worker), c(rworker), d(rworker);
+  a.join(); b.join(); c.join(); d.join();
+}
+)"}});
+}
+
+} // namespace

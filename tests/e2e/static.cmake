@@ -11,12 +11,12 @@ if(NOT TARGET interlock_output_tests)
 endif()
 
 set(INTERLOCK_STATIC_TESTCASES ${PROJECT_SOURCE_DIR}/testcases/static)
-set(INTERLOCK_STATIC_DB ${CMAKE_BINARY_DIR}/testcases-static)
+set(INTERLOCK_STATIC_DB ${CMAKE_BINARY_DIR}/tests/e2e/testcases-static)
 
 # The testcases' compile database: configure (not build) their project.
 add_test(NAME static.testcases.configure
   COMMAND ${CMAKE_COMMAND} -S ${INTERLOCK_STATIC_TESTCASES} -B ${INTERLOCK_STATIC_DB}
-          -G ${CMAKE_GENERATOR} -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+          -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
           -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER} -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER})
 set_tests_properties(static.testcases.configure PROPERTIES
   FIXTURES_SETUP interlock_static_db TIMEOUT 120)

@@ -73,3 +73,10 @@ TEST(Json, DeepNestingIsAnErrorNotACrash) {
   fine += std::string(100, ']');
   EXPECT_NO_THROW(parse(fine));
 }
+
+TEST(Json, EveryTruncationOfADocumentIsAnErrorNotACrash) {
+  const std::string doc = R"({"runs": [{"tool": {"driver": {"name": "x\u00e9"}}, "n": [1, -2.5e3, true, null]}]})";
+  for (size_t i = 0; i < doc.size(); ++i)
+    EXPECT_THROW(parse(doc.substr(0, i)), ParseError) << "prefix of length " << i;
+  EXPECT_NO_THROW(parse(doc));
+}

@@ -82,3 +82,18 @@ TEST(SarifReader, BadInputsNameTheFileAndTheProblem) {
                 .find("no ruleId"),
             std::string::npos);
 }
+
+TEST(SarifReader, WrongTypesInsideAResultAreToleratedNotFatal) {
+  // Code scanning tools emit odd but valid JSON; a string where an array is
+  // expected must not crash the merge, only lose that part.
+  std::string log = R"({"version":"2.1.0","runs":[{"tool":{"driver":{"name":"other-tool","rules":{}}},
+    "results":[{"ruleId":"r","locations":"oops","relatedLocations":[1,null,{"physicalLocation":7}],
+                "partialFingerprints":[],"stacks":{}}],
+    "properties":{"lockGraph":{"locks":{},"edges":"none"}}}]})";
+  auto runs = parseSarif("odd.sarif", log, "/");
+  ASSERT_EQ(runs.size(), 1u);
+  ASSERT_EQ(runs[0].findings.size(), 1u);
+  EXPECT_FALSE(runs[0].findings[0].fingerprint.empty());
+  EXPECT_TRUE(runs[0].hasLockGraph);
+  EXPECT_TRUE(runs[0].edges.empty());
+}

@@ -148,6 +148,8 @@ void backs_off_and_succeeds(LockState *mine, LockState *other, Lockstep *step, i
     }
     step->arrive_and_wait();
   }
+  on_acquired(t, other, kAcquireTry, here(), false);  // both end by getting their lock
+  on_before_release(t, other, false, here());
 }
 
 TEST(Livelock, AStreakEndsWhenTheLockIsAcquired) {
@@ -157,8 +159,8 @@ TEST(Livelock, AStreakEndsWhenTheLockIsAcquired) {
   LockState *b = lookup_plain(&b_memory, LockKind::kMutex);
   size_t before = findings_of(Rule::kLivelock);
   Lockstep step;
-  // Every 20 rounds one thread gets its lock, the other every 20 rounds too
-  // (offset): no streak ever reaches 50 failures.
+  // `one` gets its second lock every 20th round, `two` in all the others:
+  // no streak ever reaches 50 failures.
   std::thread one(backs_off_and_succeeds, a, b, &step, 200, true);
   std::thread two(backs_off_and_succeeds, b, a, &step, 200, false);
   one.join();
@@ -166,6 +168,41 @@ TEST(Livelock, AStreakEndsWhenTheLockIsAcquired) {
   EXPECT_EQ(findings_of(Rule::kLivelock), before);
   EXPECT_EQ(a->liveness_watch.load(), 0u) << "a streak that ended must stop watching its lock";
   EXPECT_EQ(b->liveness_watch.load(), 0u);
+}
+
+// An application that reports its own progress: it does get the lock it
+// retries now and then, but never calls interlock_progress() again, so
+// its retrying counts as one long streak.
+void retries_without_progress(LockState *mine, LockState *other, Lockstep *step, int rounds) {
+  ThreadState *t = current_thread();
+  notify_progress(t);  // opts in: from now on only progress marks end a streak
+  for (int i = 0; i < rounds; ++i) {
+    on_acquired(t, mine, 0, here(), false);
+    step->arrive_and_wait();
+    on_acquire_failed(t, other, kAcquireTry, EBUSY, false);
+    step->arrive_and_wait();
+    on_before_release(t, mine, false, here());
+    step->arrive_and_wait();
+    if (i % 2 == 0 && t->tid % 2 == 0) {  // one of them gets `other` every other round, then aborts
+      on_acquired(t, other, kAcquireTry, here(), false);
+      on_before_release(t, other, false, here());
+    }
+    step->arrive_and_wait();
+  }
+}
+
+TEST(Livelock, WithProgressMarksAcquiringIsNotProgress) {
+  LivelockThresholds thresholds;
+  static char a_memory, b_memory;
+  LockState *a = lookup_plain(&a_memory, LockKind::kMutex);
+  LockState *b = lookup_plain(&b_memory, LockKind::kMutex);
+  size_t before = findings_of(Rule::kLivelock);
+  Lockstep step;
+  std::thread one(retries_without_progress, a, b, &step, 120);
+  std::thread two(retries_without_progress, b, a, &step, 120);
+  one.join();
+  two.join();
+  EXPECT_EQ(findings_of(Rule::kLivelock), before + 1);
 }
 
 TEST(LivenessText, DurationsReadNaturally) {
