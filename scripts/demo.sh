@@ -12,3 +12,6 @@ bash "$root/scripts/demo-static.sh" || true
 echo
 echo "=== Runtime: testcases/runtime programs run with libinterlock preloaded ==="
 bash "$root/scripts/demo-runtime.sh" || true
+echo
+echo "=== One report: interlock report merges the static and runtime SARIF ==="
+bash "$root/scripts/demo-report.sh" || true

@@ -155,9 +155,28 @@ static bool hasResourceDir(const std::vector<std::string> &args) {
   return false;
 }
 
+// A relative input file ("a.cpp", relative to the entry's directory) becomes
+// the absolute path the database resolved, so every source location the
+// analysis records names the file absolutely, whatever the process' cwd.
+static void makeMainFileAbsolute(std::vector<std::string> &args, llvm::StringRef mainFile) {
+  if (!llvm::sys::path::is_absolute(mainFile))
+    return;
+  for (size_t i = 1; i < args.size(); ++i) {
+    llvm::StringRef arg = args[i];
+    if (arg.empty() || arg.starts_with("-") || llvm::sys::path::is_absolute(arg))
+      continue;
+    llvm::SmallString<256> relative(arg);
+    llvm::sys::path::remove_dots(relative, /*remove_dot_dot=*/true);
+    if (mainFile.ends_with("/" + relative.str().str()))
+      args[i] = mainFile.str();
+  }
+}
+
 std::vector<std::string> adjustCommandLine(std::vector<std::string> args,
-                                           const DriverOptions &options) {
+                                           const DriverOptions &options,
+                                           llvm::StringRef mainFile) {
   args = dropUnknownArguments(std::move(args));
+  makeMainFileAbsolute(args, mainFile);
   std::vector<std::string> front;
   if (!options.resourceDir.empty() && !hasResourceDir(args))
     front.push_back("-resource-dir=" + options.resourceDir);
@@ -238,8 +257,8 @@ TUOutcome analyzeOneFile(const tooling::CompilationDatabase &db, const std::stri
   tool.setDiagnosticConsumer(&printer);
   tool.setPrintErrorMessage(false);
   tool.appendArgumentsAdjuster(
-      [&options](const tooling::CommandLineArguments &args, llvm::StringRef) {
-        return adjustCommandLine(args, options);
+      [&options](const tooling::CommandLineArguments &args, llvm::StringRef file) {
+        return adjustCommandLine(args, options, file);
       });
   FactsToolAction action(*outcome.facts, config, diagnosticsStream);
   outcome.ok = tool.run(&action) == 0;

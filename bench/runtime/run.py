@@ -223,6 +223,42 @@ def find_binaries(build_dir, out_dir):
             "tsan": compile_clang_variants(out_dir, True)}
 
 
+def smoke(build_dir, runtime, scale):
+    """Functional check, no timing: every workload, small, under the runtime must
+    finish correctly (exit 0) and report nothing: they are all deadlock-free,
+    several on purpose look like inversions (try-lock back-off, 100k reused
+    mutexes, thousands of threads). Returns the number of failures."""
+    bench = os.path.join(build_dir, "bench", "runtime")
+    commands = {name: [os.path.join(bench, "interlock_bench_workloads"), name, str(scale)] for name in WORKLOADS}
+    commands["pthread_nested"] = [os.path.join(bench, "interlock_bench_pthread_nested"), str(scale)]
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="interlock-bench-smoke-") as scratch:
+        for name, command in commands.items():
+            sarif = os.path.join(scratch, f"{name}.sarif")
+            env = environment("interlock", runtime)
+            env["INTERLOCK_OPTIONS"] = f"sarif={sarif}"
+            try:
+                completed = subprocess.run(command, env=env, capture_output=True, timeout=120)
+                status, stderr = completed.returncode, completed.stderr.decode(errors="replace")
+            except subprocess.TimeoutExpired:
+                status, stderr = "timeout", ""
+            problems = []
+            if status != 0:
+                problems.append(f"exit status {status}")
+            try:
+                with open(sarif, encoding="utf-8") as handle:
+                    results = json.load(handle)["runs"][0].get("results", [])
+                if results:
+                    problems.append("unexpected findings: " + ", ".join(r.get("ruleId", "?") for r in results))
+            except (OSError, ValueError, KeyError, IndexError) as error:
+                problems.append(f"no complete SARIF: {error}")
+            print(f"{'ok  ' if not problems else 'FAIL'} {name}" + "".join(f"\n     {p}" for p in problems))
+            if problems:
+                print(stderr[-3000:])
+                failures += 1
+    return failures
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build-dir", default=os.environ.get("BUILD_DIR", "build"))
@@ -232,12 +268,17 @@ def main(argv):
     parser.add_argument("--skip-micro", action="store_true")
     parser.add_argument("--markdown", help="also write the result tables to this file")
     parser.add_argument("--json", help="also write the raw numbers to this file")
+    parser.add_argument("--smoke", type=float, metavar="SCALE",
+                        help="no measuring: run every workload at this scale under the runtime and check "
+                             "that it finishes correctly and reports nothing (a CTest)")
     options = parser.parse_args(argv)
     build_dir = os.path.abspath(options.build_dir)
     runtime = os.path.abspath(options.runtime or os.path.join(build_dir, "runtime", "libinterlock.so"))
     if not os.path.exists(runtime):
         print(f"run.py: {runtime} does not exist: build the interlock_runtime target first", file=sys.stderr)
         return 2
+    if options.smoke:
+        return 1 if smoke(build_dir, runtime, options.smoke) else 0
     try:
         binaries = find_binaries(build_dir, os.path.join(build_dir, "bench", "runtime", "clang-variants"))
     except (BenchError, subprocess.CalledProcessError) as error:

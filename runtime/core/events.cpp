@@ -173,7 +173,7 @@ void on_acquired(ThreadState *t, LockState *lock, unsigned flags, const CallSite
       if (o.acquired_after_contention) o.acquired_after_contention(t, lock, flags);
     });
   }
-  // issue #4: liveness. A load on the line `owner` is written to: free when unwatched.
+  // issue #4: liveness. A load from the cache line `owner` is on: free when unwatched.
   if (__builtin_expect(lock->liveness_watch.load(std::memory_order_relaxed) != 0 || g_observe_every_acquisition, 0))
     for_observers([&](const Observer &o) {
       if (o.watched_acquired) o.watched_acquired(t, lock, flags, site);

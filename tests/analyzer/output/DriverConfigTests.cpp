@@ -76,3 +76,12 @@ TEST(ResourceDir, FoundForThisBuild) {
   std::string dir = findResourceDir("interlock_output_tests");
   EXPECT_FALSE(dir.empty());
 }
+
+TEST(CommandLine, RelativeInputBecomesTheAbsoluteMainFile) {
+  std::vector<std::string> args =
+      adjustCommandLine({"c++", "-Iinclude", "-c", "./src/a.cpp", "-o", "a.o"},
+                        DriverOptions{}, "/build/src/a.cpp");
+  EXPECT_NE(std::find(args.begin(), args.end(), "/build/src/a.cpp"), args.end());
+  EXPECT_EQ(std::find(args.begin(), args.end(), "./src/a.cpp"), args.end());
+  EXPECT_NE(std::find(args.begin(), args.end(), "-Iinclude"), args.end());
+}
