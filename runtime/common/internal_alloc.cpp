@@ -117,6 +117,11 @@ void *internal_realloc(void *ptr, size_t old_size, size_t new_size) {
   return fresh;
 }
 
+__thread bool t_runtime_forking __attribute__((tls_model("initial-exec")));
+
+void internal_alloc_fork_lock() { g_alloc_lock.lock(); }
+void internal_alloc_fork_unlock() { g_alloc_lock.unlock(); }
+
 size_t internal_allocated_bytes() { return g_allocated.load(std::memory_order_relaxed); }
 
 }  // namespace interlock

@@ -14,6 +14,12 @@ void *internal_alloc(size_t size);           // zeroed memory; never returns nul
 void internal_free(void *ptr);
 void *internal_realloc(void *ptr, size_t old_size, size_t new_size);
 size_t internal_allocated_bytes();           // for tests and verbosity
+// fork(): held across the fork so the child never inherits a locked allocator.
+void internal_alloc_fork_lock();
+void internal_alloc_fork_unlock();
+// Set while the runtime itself forks (to start the symbolizer, which execs at
+// once): the fork handlers then take no lock (the caller may hold some).
+extern __thread bool t_runtime_forking __attribute__((tls_model("initial-exec")));
 
 // Reserves `size` bytes of zero pages that only cost memory once touched.
 void *reserve_zeroed(size_t size);

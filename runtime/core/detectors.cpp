@@ -459,6 +459,16 @@ void check_cond_binding(ThreadState *t, const void *cond, LockState *mutex, cons
   report_finding(f);
 }
 
+void detectors_fork_lock() {
+  lock_graph().fork_lock();
+  g_cond_lock.lock();
+}
+
+void detectors_fork_unlock() {
+  g_cond_lock.unlock();
+  lock_graph().fork_unlock();
+}
+
 void forget_cond(const void *cond) {
   SpinGuard guard(g_cond_lock);
   if (CondState *c = cond_state(cond, false)) c->address = nullptr;

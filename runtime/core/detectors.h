@@ -30,5 +30,8 @@ void forget_cond(const void *cond);
 // `t` ends (or the process ends) while holding locks.
 void report_locks_held_at_exit(ThreadState *t, const char *when);
 void report_held_at_process_exit();
+// fork(): the detectors' spin locks (graph, condition variables).
+void detectors_fork_lock();
+void detectors_fork_unlock();
 
 }  // namespace interlock

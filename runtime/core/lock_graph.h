@@ -100,6 +100,8 @@ class LockGraph {
   void set_cycle_search_budget(size_t budget) { budget_ = budget; }
   void set_report_single_thread(bool report) { report_single_thread_ = report; }
   GraphStats stats();
+  void fork_lock() { lock_.lock(); }
+  void fork_unlock() { lock_.unlock(); }
 
   // Visits nodes / live edges under the graph lock.
   template <typename NodeFn, typename EdgeFn>

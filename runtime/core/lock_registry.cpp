@@ -203,6 +203,18 @@ void rebirth_lock(const void *address_ptr) {
 
 void set_retire_hook(RetireHook hook) { g_retire_hook = hook; }
 
+void registry_fork_lock() {
+  g_init_lock.lock();
+  for (SpinLock &stripe : g_stripes) stripe.lock();
+  g_slab_lock.lock();
+}
+
+void registry_fork_unlock() {
+  g_slab_lock.unlock();
+  for (SpinLock &stripe : g_stripes) stripe.unlock();
+  g_init_lock.unlock();
+}
+
 size_t lock_state_count() { return g_count.load(std::memory_order_relaxed); }
 
 LockState *lock_by_slot(uint32_t slot) {

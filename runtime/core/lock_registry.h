@@ -52,6 +52,9 @@ void rebirth_lock(const void *address);
 // Called (under no runtime lock) when an identity dies; set by the graph.
 using RetireHook = void (*)(uint64_t dead_id);
 void set_retire_hook(RetireHook hook);
+// fork(): every registry spin lock, taken before and released after.
+void registry_fork_lock();
+void registry_fork_unlock();
 
 template <typename Fn>
 void for_each_lock(Fn fn);

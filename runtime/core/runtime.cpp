@@ -51,6 +51,37 @@ void install_abort_handler() {
   sigaction(SIGABRT, &action, &g_previous_abort);
 }
 
+// fork(): take every runtime spin lock (in their nesting order: report ->
+// registry -> graph/cond -> threads -> allocator) so that the child never
+// starts with one held by a thread that does not exist there.
+void before_fork() {
+  if (t_runtime_forking) return;
+  report_lock();
+  registry_fork_lock();
+  detectors_fork_lock();
+  threads_fork_lock();
+  internal_alloc_fork_lock();
+}
+
+void after_fork_parent() {
+  if (t_runtime_forking) return;
+  internal_alloc_fork_unlock();
+  threads_fork_unlock();
+  detectors_fork_unlock();
+  registry_fork_unlock();
+  report_unlock();
+}
+
+void after_fork_child() {
+  if (t_runtime_forking) return;  // the symbolizer child: execs at once
+  internal_alloc_fork_unlock();
+  threads_fork_unlock();
+  detectors_fork_unlock();
+  registry_fork_unlock();
+  report_lock_reset_in_child();
+  threads_after_fork_child(current_thread());
+}
+
 void fail_options(const Str &message) {
   Str text;
   text << message << "\n";
@@ -77,6 +108,7 @@ void initialize() {
   lock_graph();
   atexit(on_process_exit);
   install_abort_handler();
+  pthread_atfork(before_fork, after_fork_parent, after_fork_child);
   install_liveness_detectors();  // issue #4; after atexit(on_process_exit): its table prints first
   if (options().verbosity >= 1) {
     Str text;

@@ -116,6 +116,24 @@ ThreadState *thread_by_tid(uint32_t tid) {
 
 void install_thread_exit_hook(void (*on_exit)(ThreadState *)) { g_on_exit = on_exit; }
 
+void threads_fork_lock() { g_threads_lock.lock(); }
+void threads_fork_unlock() { g_threads_lock.unlock(); }
+
+// Only the forking thread exists in the child: the others' states are
+// retired, so exit-time checks do not report locks of threads that are not
+// there (their locks stay held in the child, as glibc leaves them).
+void threads_after_fork_child(ThreadState *survivor) {
+  uint32_t limit = g_next_tid.load(std::memory_order_relaxed);
+  for (uint32_t tid = 1; tid < limit; ++tid) {
+    std::atomic<ThreadState *> *ref = g_by_tid ? tid_ref(tid, false) : nullptr;
+    ThreadState *state = ref ? ref->load(std::memory_order_relaxed) : nullptr;
+    if (!state || state == survivor) continue;
+    state->alive.store(false, std::memory_order_relaxed);
+    state->waiting_for.store(nullptr, std::memory_order_relaxed);
+    ref->store(nullptr, std::memory_order_relaxed);
+  }
+}
+
 void release_thread_state(ThreadState *state) {
   state->alive.store(false, std::memory_order_release);
   state->waiting_for.store(nullptr, std::memory_order_release);

@@ -68,6 +68,10 @@ void set_pending_tid(uint32_t tid);
 // Called at thread exit (pthread key destructor) after the exit hooks ran.
 void release_thread_state(ThreadState *state);
 void install_thread_exit_hook(void (*on_exit)(ThreadState *));
+// fork(): the thread table lock; in the child, every other thread is gone.
+void threads_fork_lock();
+void threads_fork_unlock();
+void threads_after_fork_child(ThreadState *survivor);
 
 // Held-set operations (owner thread only).
 HeldLock *held_push(ThreadState *thread, const HeldLock &entry);

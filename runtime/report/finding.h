@@ -104,6 +104,8 @@ Str thread_name(uint32_t tid);
 // Serialises report building; detectors hold it while describing locks.
 void report_lock();
 void report_unlock();
+// fork(): in the child the lock may still name the parent's reporting thread.
+void report_lock_reset_in_child();
 
 // Exit paths.
 void finalize_reports(bool from_signal);     // SARIF written, summary printed

@@ -252,6 +252,12 @@ void report_unlock() {
   }
 }
 
+void report_lock_reset_in_child() {
+  g_report_owner.store(nullptr, std::memory_order_relaxed);
+  g_report_depth = 0;
+  g_report_lock.unlock();
+}
+
 Str thread_name(uint32_t tid) {
   Str s("T");
   s.append_u64(tid ? tid - 1 : 0);

@@ -79,7 +79,9 @@ bool spawn(Child *child, const char *const *argv) {
     return false;
   }
   Vec<char *> env = child_environment();
+  t_runtime_forking = true;
   pid_t pid = fork();
+  t_runtime_forking = false;
   if (pid == 0) {
     dup2(in_pipe[0], 0);
     dup2(out_pipe[1], 1);

@@ -42,7 +42,7 @@ set_tests_properties(report.e2e.cmake_module PROPERTIES TIMEOUT 300)
 # then A. Neither run sees a cycle; the merged report must.
 if(TARGET interlock_runtime)
   find_package(Threads REQUIRED)
-  foreach(prog cross_ab cross_ba abba_join ordered)
+  foreach(prog cross_ab cross_ba abba_turns ordered)
     add_executable(report_${prog} ${_report_fixtures}/programs/${prog}.c)
     target_compile_options(report_${prog} PRIVATE -g -O0)
     target_link_libraries(report_${prog} PRIVATE Threads::Threads)
@@ -74,7 +74,7 @@ if(TARGET interlock_runtime)
               --check $<TARGET_FILE:interlock-check>
               --runtime $<TARGET_FILE:interlock_runtime>
               --build-dir ${CMAKE_BINARY_DIR}
-              --prog-abba $<TARGET_FILE:report_abba_join>
+              --prog-abba $<TARGET_FILE:report_abba_turns>
               --prog-ordered $<TARGET_FILE:report_ordered>
               --srcroot ${_report_fixtures})
     set_tests_properties(report.e2e.static_and_runtime_real PROPERTIES TIMEOUT 600)

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Both real halves on one program, merged: shown once, marked confirmed.
 
-abba_join.c: two threads take lock_a/lock_b in opposite orders (joined one
-after the other in this run, so it never hangs; with other arguments they
-overlap). interlock-check reports the cycle; the runtime observes it too. The merged report must hold ONE lock-order-inversion, from
+abba_turns.c: two threads take lock_a/lock_b in opposite orders (taking turns
+through an atomic flag, so the run never hangs). interlock-check reports the
+cycle; the runtime observes it too. The merged report must hold ONE lock-order-inversion, from
 the static analysis, confirmed at run time, naming both inputs, with the four
 acquisition lines. The look-alike ordered.c (same locks, one order) must give
 a clean merged report.
@@ -57,7 +57,7 @@ class StaticRuntimeTest(unittest.TestCase):
         return check, run, report, log, source
 
     def test_cycle_seen_by_both_halves_is_one_confirmed_finding(self):
-        check, run, report, log, source = self.both_halves("abba_join", ARGS.prog_abba)
+        check, run, report, log, source = self.both_halves("abba_turns", ARGS.prog_abba)
         self.assertEqual(check.returncode, 1, "the static analysis must find the cycle\n" + check.stderr)
         self.assertEqual(run.returncode, 66, "the runtime must report the cycle\n" + run.stderr)
         self.assertEqual(report.returncode, 1, report.stdout + report.stderr)
