@@ -15,6 +15,7 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/Program.h>
+#include <llvm/Support/VirtualFileSystem.h>
 #include <llvm/Support/thread.h>
 
 #include <atomic>
@@ -155,28 +156,63 @@ static bool hasResourceDir(const std::vector<std::string> &args) {
   return false;
 }
 
-// A relative input file ("a.cpp", relative to the entry's directory) becomes
-// the absolute path the database resolved, so every source location the
-// analysis records names the file absolutely, whatever the process' cwd.
-static void makeMainFileAbsolute(std::vector<std::string> &args, llvm::StringRef mainFile) {
-  if (!llvm::sys::path::is_absolute(mainFile))
-    return;
+// Relative paths in a command are relative to its directory. The input file
+// and include directories are made absolute, so every source location the
+// analysis records names its file absolutely, whatever the process' cwd.
+static void makePathsAbsolute(std::vector<std::string> &args, llvm::StringRef mainFile,
+                              llvm::StringRef directory) {
+  auto absolute = [&](llvm::StringRef path) {
+    llvm::SmallString<256> joined(directory);
+    llvm::sys::path::append(joined, path);
+    llvm::sys::path::remove_dots(joined, /*remove_dot_dot=*/true);
+    return joined.str().str();
+  };
+  static const char *const pathFlags[] = {"-I", "-isystem", "-iquote", "-idirafter",
+                                          "-include", "-imacros"};
+  bool nextIsPath = false;
   for (size_t i = 1; i < args.size(); ++i) {
     llvm::StringRef arg = args[i];
-    if (arg.empty() || arg.starts_with("-") || llvm::sys::path::is_absolute(arg))
+    if (nextIsPath) {
+      nextIsPath = false;
+      if (!directory.empty() && !llvm::sys::path::is_absolute(arg))
+        args[i] = absolute(arg);
       continue;
-    llvm::SmallString<256> relative(arg);
-    llvm::sys::path::remove_dots(relative, /*remove_dot_dot=*/true);
-    if (mainFile.ends_with("/" + relative.str().str()))
-      args[i] = mainFile.str();
+    }
+    if (!arg.starts_with("-")) {
+      // The input file: the one the database resolved for this command.
+      llvm::SmallString<256> relative(arg);
+      llvm::sys::path::remove_dots(relative, /*remove_dot_dot=*/true);
+      if (!llvm::sys::path::is_absolute(arg) && llvm::sys::path::is_absolute(mainFile) &&
+          mainFile.ends_with("/" + relative.str().str()))
+        args[i] = mainFile.str();
+      continue;
+    }
+    for (const char *flag : pathFlags) {
+      if (arg == flag) {
+        nextIsPath = true;
+      } else if (arg.starts_with(flag) && !directory.empty()) {
+        llvm::StringRef value = arg.drop_front(llvm::StringRef(flag).size());
+        // "-Iinc" but not "-include" read as "-I" + "nclude".
+        bool longerFlag = false;
+        for (const char *other : pathFlags)
+          longerFlag |= llvm::StringRef(other).size() > llvm::StringRef(flag).size() &&
+                        arg.starts_with(other);
+        if (!longerFlag && !value.empty() && !llvm::sys::path::is_absolute(value))
+          args[i] = flag + absolute(value);
+      } else {
+        continue;
+      }
+      break;
+    }
   }
 }
 
 std::vector<std::string> adjustCommandLine(std::vector<std::string> args,
                                            const DriverOptions &options,
-                                           llvm::StringRef mainFile) {
+                                           llvm::StringRef mainFile,
+                                           llvm::StringRef directory) {
   args = dropUnknownArguments(std::move(args));
-  makeMainFileAbsolute(args, mainFile);
+  makePathsAbsolute(args, mainFile, directory);
   std::vector<std::string> front;
   if (!options.resourceDir.empty() && !hasResourceDir(args))
     front.push_back("-resource-dir=" + options.resourceDir);
@@ -253,12 +289,21 @@ TUOutcome analyzeOneFile(const tooling::CompilationDatabase &db, const std::stri
   auto diagOptions = llvm::makeIntrusiveRefCnt<clang::DiagnosticOptions>();
   clang::TextDiagnosticPrinter printer(diagnosticsStream, diagOptions.get());
 
-  tooling::ClangTool tool(db, {file});
+  // A physical file system of our own: the default real one changes the
+  // process-wide working directory to each command's, which parallel workers
+  // (and the output stage, which shows paths relative to it) must not see.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fileSystem(
+      llvm::vfs::createPhysicalFileSystem().release());
+  tooling::ClangTool tool(db, {file}, std::make_shared<clang::PCHContainerOperations>(),
+                          fileSystem);
   tool.setDiagnosticConsumer(&printer);
   tool.setPrintErrorMessage(false);
+  // Commands for one file share their directory in practice; take the first.
+  std::vector<tooling::CompileCommand> commands = db.getCompileCommands(file);
+  std::string directory = commands.empty() ? "" : commands.front().Directory;
   tool.appendArgumentsAdjuster(
-      [&options](const tooling::CommandLineArguments &args, llvm::StringRef file) {
-        return adjustCommandLine(args, options, file);
+      [&options, &file, &directory](const tooling::CommandLineArguments &args, llvm::StringRef) {
+        return adjustCommandLine(args, options, file, directory);
       });
   FactsToolAction action(*outcome.facts, config, diagnosticsStream);
   outcome.ok = tool.run(&action) == 0;

@@ -56,9 +56,11 @@ DriverResult runFactsExtraction(const clang::tooling::CompilationDatabase &db,
 /// The adjustments made to every compile command (exposed for tests):
 /// drops arguments the clang driver does not know (gcc-only flags), adds
 /// -resource-dir, silences warnings (only errors matter to the analysis),
-/// names the input `mainFile` (absolute) instead of a relative spelling.
+/// names the input `mainFile` (absolute) instead of a relative spelling and
+/// makes relative include paths absolute against the command's `directory`.
 std::vector<std::string> adjustCommandLine(std::vector<std::string> args,
                                            const DriverOptions &options,
-                                           llvm::StringRef mainFile = "");
+                                           llvm::StringRef mainFile = "",
+                                           llvm::StringRef directory = "");
 
 } // namespace interlock

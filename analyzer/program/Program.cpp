@@ -119,6 +119,7 @@ private:
   std::set<std::string> reachedFromThreads_;
   size_t budget_ = 2'000'000; ///< events; bounded so a huge program cannot exhaust memory
   static constexpr size_t maxCallDepth = 48;
+  static constexpr size_t maxContexts = 20000; ///< distinct spawn sites x call paths
 };
 
 Resolved Expander::resolve(const AccessPath &p, const Bindings &bindings) const {
@@ -286,6 +287,26 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
       spawnKey += "," + std::to_string(p);
     if (!spawnedKeys_.insert(spawnKey).second)
       continue;
+    // A thread that (transitively) spawns its own entry again from the same
+    // site: one context with several instances, not an endless chain.
+    bool recursiveSpawn = false;
+    for (int c = ctx; c >= 0; c = out_.contexts[c].parent) {
+      ThreadContext &ancestor = out_.contexts[c];
+      if (ancestor.entryUsr == s.entryUsr && ancestor.spawnSite.line == s.site.line &&
+          ancestor.spawnSite.file == s.site.file) {
+        ancestor.selfConcurrent = true;
+        recursiveSpawn = true;
+        break;
+      }
+    }
+    if (recursiveSpawn)
+      continue;
+    if (out_.contexts.size() >= maxContexts) {
+      if (std::find(out_.limitsHit.begin(), out_.limitsHit.end(), "thread context bound") ==
+          out_.limitsHit.end())
+        out_.limitsHit.push_back("thread context bound");
+      continue;
+    }
     ThreadContext child;
     child.parent = ctx;
     child.entryUsr = s.entryUsr;

@@ -35,7 +35,7 @@ cl::opt<std::string> buildPath("p", cl::desc("Build directory with compile_comma
 cl::list<std::string> sourceFiles(cl::Positional, cl::desc("[FILES...]"), cl::cat(category));
 cl::opt<unsigned> jobs("j", cl::desc("Translation units analyzed in parallel "
                                      "(default: all cores)"),
-                       cl::value_desc("N"), cl::init(0), cl::cat(category));
+                       cl::value_desc("N"), cl::init(0), cl::Prefix, cl::cat(category));
 
 enum class Format { Text, Sarif };
 cl::opt<Format> format("format", cl::desc("Output format"), cl::init(Format::Text),

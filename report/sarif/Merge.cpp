@@ -173,7 +173,21 @@ bool correlatable(const std::string &rule) {
 }
 
 // A static finding and a runtime report of the same bug become one finding.
-void correlate(std::vector<Finding> &findings, MergedLockGraph &graph, bool hasStatic) {
+// Did the static analysis look at this site's file? When the static logs say
+// nothing about their scope, assume they covered everything.
+bool staticallyCovered(const Site &site, const MergedReport &report) {
+  if (report.staticFiles.empty() && report.staticRoots.empty())
+    return true;
+  for (const std::string &file : report.staticFiles)
+    if (sameFile(file, site.path))
+      return true;
+  for (const std::string &root : report.staticRoots)
+    if (relativeTo(site.path, root))
+      return true;
+  return false;
+}
+
+void correlate(std::vector<Finding> &findings, MergedLockGraph &graph, const MergedReport &report) {
   std::vector<Site> observed; // every lock acquisition site the runtime recorded
   for (const MergedEdge &e : graph.edges())
     for (const EdgeObservation &o : e.observations) {
@@ -216,7 +230,9 @@ void correlate(std::vector<Finding> &findings, MergedLockGraph &graph, bool hasS
     if (absorbed[i])
       continue;
     Finding &f = findings[i];
-    if (hasStatic && f.origin != Origin::Static && correlatable(f.ruleId)) {
+    bool covered = std::any_of(f.sites.begin(), f.sites.end(),
+                               [&](const Site &s) { return staticallyCovered(s, report); });
+    if (report.hasStatic && covered && f.origin != Origin::Static && correlatable(f.ruleId)) {
       f.runtimeOnly = true;
       f.notes.push_back("not reported by the static analysis (e.g. locks reached through "
                         "pointers or code it did not analyze)");
@@ -305,6 +321,12 @@ MergedReport mergeRuns(std::vector<InputRun> runs, const MergeOptions &options) 
     report.inputs.push_back(
         InputSummary{run.name, run.toolName, run.origin, run.findings.size(), run.hasLockGraph});
     report.hasStatic |= run.origin == Origin::Static;
+    if (run.origin == Origin::Static) {
+      report.staticFiles.insert(report.staticFiles.end(), run.analyzedFiles.begin(),
+                                run.analyzedFiles.end());
+      if (!run.analyzedRoot.empty())
+        report.staticRoots.push_back(run.analyzedRoot);
+    }
     report.hasRuntime |= run.origin == Origin::Runtime;
     for (const std::string &d : run.degraded)
       report.degraded.push_back(baseName(run.name) + ": " + d);
@@ -326,7 +348,7 @@ MergedReport mergeRuns(std::vector<InputRun> runs, const MergeOptions &options) 
     report.notes.push_back("cycle " + chain + " not reported: " + why);
   }
 
-  correlate(report.findings, report.graph, report.hasStatic);
+  correlate(report.findings, report.graph, report);
 
   for (Finding &f : report.findings) {
     if (f.suppressedBy.empty())

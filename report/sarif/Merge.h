@@ -50,6 +50,8 @@ struct MergedReport {
   std::vector<std::string> degraded; // bounds hit by any tool or by the merge
   std::vector<std::string> notes;    // e.g. cycles judged harmless, and why
   bool hasStatic = false;
+  // What the static inputs covered (files, or root directories).
+  std::vector<std::string> staticFiles, staticRoots;
   bool hasRuntime = false;
   bool hasBaseline = false;
   size_t duplicatesRemoved = 0;

@@ -95,6 +95,10 @@ struct InputRun {
   std::vector<LockNode> locks;
   std::vector<LockEdge> edges;
   std::vector<std::string> degraded; // bounds the producing tool hit
+  // Static runs: what was analyzed — the files of run.artifacts when listed,
+  // else the SRCROOT directory. Empty: unknown.
+  std::vector<std::string> analyzedFiles;
+  std::string analyzedRoot;
 };
 
 } // namespace interlock::report

@@ -54,6 +54,7 @@ public:
     readRules(driver, out);
     readResults(out);
     readLockGraph(out);
+    readScope(out);
     for (const Value &d : run_["properties"]["degraded"].items())
       if (d.isString())
         out.degraded.push_back(d.asString());
@@ -239,6 +240,19 @@ private:
         text += p + "|";
       out.findings[index].fingerprint = hashHex(text);
     }
+  }
+
+  void readScope(InputRun &out) const {
+    if (out.origin != Origin::Static)
+      return;
+    for (const Value &artifact : run_["artifacts"].items()) {
+      std::string path = resolve(artifact["location"]);
+      if (!path.empty())
+        out.analyzedFiles.push_back(path);
+    }
+    auto root = bases_.find("SRCROOT");
+    if (root != bases_.end())
+      out.analyzedRoot = root->second;
   }
 
   void readLockGraph(InputRun &out) {

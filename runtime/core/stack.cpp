@@ -21,7 +21,6 @@ struct CodeRanges {
 };
 
 std::atomic<CodeRanges *> g_ranges{nullptr};
-std::atomic<unsigned> g_misses{0};
 SpinLock g_refresh_lock;
 
 int collect_ranges(struct dl_phdr_info *info, size_t, void *data) {
@@ -96,13 +95,10 @@ bool is_code_address(uintptr_t pc) {
     refresh_code_ranges();
     table = g_ranges.load(std::memory_order_acquire);
   }
-  if (find_range(table, pc)) return true;
-  // A module loaded later (dlopen): refresh now and then, never on every miss.
-  if ((g_misses.fetch_add(1, std::memory_order_relaxed) & 1023) == 0) {
-    refresh_code_ranges();
-    return find_range(g_ranges.load(std::memory_order_acquire), pc);
-  }
-  return false;
+  // Modules loaded later are added by the dlopen interceptor; a miss never
+  // refreshes (garbage frame pointers miss all the time in code built
+  // without frame pointers).
+  return find_range(table, pc);
 }
 
 // Return addresses already validated (direct-mapped, racy by design: a

@@ -37,6 +37,16 @@ INTERLOCK_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *att
   return rc;
 }
 
+// dlopen adds code the stack walker must know about.
+INTERLOCK_EXPORT void *dlopen(const char *file, int mode) {
+  static void *(*real_dlopen)(const char *, int);
+  if (!real_dlopen) real_dlopen = reinterpret_cast<void *(*)(const char *, int)>(dlsym(RTLD_NEXT, "dlopen"));
+  if (!real_dlopen) return nullptr;
+  void *handle = real_dlopen(file, mode);
+  if (handle && hook_thread()) refresh_code_ranges();
+  return handle;
+}
+
 // dlclose may unmap code whose addresses the stack walker validated.
 INTERLOCK_EXPORT int dlclose(void *handle) {
   static int (*real_dlclose)(void *);

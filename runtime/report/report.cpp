@@ -360,6 +360,11 @@ void finalize_reports(bool from_signal) {
     text.append_u64(uint64_t(getpid())) << "== interlock: ";
     text.append_u64(g_findings.size()) << " finding(s)";
     if (*options().sarif) text << "; SARIF written to " << expand_path_pattern(options().sarif, getpid());
+    if (options().verbosity >= 1) {
+      text << "; runtime memory ";
+      text.append_u64(internal_allocated_bytes() / 1024) << " KiB, ";
+      text.append_u64(lock_state_count()) << " lock states";
+    }
     text << "\n";
     raw_write(2, text.c_str(), text.size());
   }

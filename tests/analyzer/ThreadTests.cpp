@@ -303,3 +303,24 @@ int main() {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Threads, ThreadThatSpawnsItselfTerminatesAndIsSelfConcurrent) {
+  EXPECT_MARKERS({{R"(
+int depth_seen = 0;
+void task(int depth) {
+  depth_seen = depth;     // RACE (every level runs in parallel with the next)
+  if (depth > 0) {
+    std::thread child(task, depth - 1);
+    child.detach();
+  }
+}
+int main() {
+  std::thread root(task, 3);
+  root.join();
+}
+)"}});
+}
+
+} // namespace

@@ -32,7 +32,8 @@ set_tests_properties(static.markers PROPERTIES
 
 # The command line: one CTest test per case of static_cli.py.
 foreach(case baseline broken_database config_file empty_database exclude explicit_files
-             fingerprints_stable gcc_database missing_database sarif_shape suppression
+             fingerprints_stable gcc_database missing_database relative_directories
+             sarif_shape suppression
              text_format unknown_option unparsable_tu version_and_help)
   add_test(NAME static.cli.${case}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/static_cli.py

@@ -192,6 +192,24 @@ def case_gcc_database(tmp):
           "gcc-only flags must not stop the analysis: %d" % code, err)
 
 
+def case_relative_directories(tmp):
+    # Entries in different directories, with relative -I flags and file names:
+    # each TU must be parsed in its own directory, also when run in parallel.
+    entries = []
+    for n in range(6):
+        unit = os.path.join(tmp, "unit%d" % n)
+        write(os.path.join(unit, "inc", "defs.h"), "inline int value%d() { return %d; }\n" % (n, n))
+        write(os.path.join(unit, "u.cpp"), '#include "defs.h"\nint use%d() { return value%d(); }\n'
+              % (n, n))
+        entries.append({"directory": unit, "file": "u.cpp",
+                        "arguments": ["c++", "-Iinc", "-c", "u.cpp", "-o", "u.o"]})
+    write(os.path.join(tmp, "compile_commands.json"), json.dumps(entries))
+    for _ in range(3):
+        code, _, err = run("-p", tmp, "-j", "3", cwd=tmp)
+        check(code == 0 and "could not analyze" not in err and "in 6 translation units" in err,
+              "relative paths resolved against the wrong directory (exit %d)" % code, err)
+
+
 def case_text_format(tmp):
     make_project(tmp, {"race.cpp": RACY_PROGRAM})
     code, out, err = run("-p", tmp)
@@ -204,6 +222,10 @@ def case_text_format(tmp):
     check(re.search(r"^.*: note: ", err, re.M), "no notes", err)
     check(re.search(r"^\d+ findings? \(\d+ data-race\) in 1 translation unit$", err, re.M),
           "no summary line", err)
+    # Paths under the working directory are shown relative to it, like clang.
+    code, _, err = run("-p", tmp, cwd=tmp)
+    check(re.search(r"^race\.cpp:4:\d+: warning: ", err, re.M),
+          "paths under the working directory must be shown relative to it", err)
 
 
 def case_sarif_shape(tmp):

@@ -186,3 +186,18 @@ TEST(Merge, EveryRuleHasHelpText) {
     EXPECT_FALSE(r.shortDescription.empty()) << r.id;
   }
 }
+
+TEST(Merge, RuntimeFindingOutsideWhatTheStaticAnalysisCoveredIsNotCalledRuntimeOnly) {
+  // The static log's SRCROOT is /src; this runtime cycle is in /other.
+  Value results = Value::array();
+  results.push(result("lock-order-inversion",
+                      {location("file:///other/x.c", 5, "f"), location("file:///other/x.c", 6, "f")},
+                      "rt"));
+  auto report = mergeRuns(runsOf({{"static.sarif", staticCycle(10, 11, 20, 21)},
+                                  {"run.sarif", runtimeLog({}, results)}}),
+                          {});
+  const Finding *rt = findRule(report, "lock-order-inversion", Origin::Runtime);
+  ASSERT_TRUE(rt);
+  EXPECT_FALSE(rt->runtimeOnly);
+  EXPECT_TRUE(rt->notes.empty());
+}

@@ -78,10 +78,17 @@ TEST(ResourceDir, FoundForThisBuild) {
 }
 
 TEST(CommandLine, RelativeInputBecomesTheAbsoluteMainFile) {
-  std::vector<std::string> args =
-      adjustCommandLine({"c++", "-Iinclude", "-c", "./src/a.cpp", "-o", "a.o"},
-                        DriverOptions{}, "/build/src/a.cpp");
-  EXPECT_NE(std::find(args.begin(), args.end(), "/build/src/a.cpp"), args.end());
-  EXPECT_EQ(std::find(args.begin(), args.end(), "./src/a.cpp"), args.end());
-  EXPECT_NE(std::find(args.begin(), args.end(), "-Iinclude"), args.end());
+  std::vector<std::string> args = adjustCommandLine(
+      {"c++", "-Iinclude", "-I", "../gen", "-isystem", "/usr/x", "-include", "cfg.h",
+       "-c", "./src/a.cpp", "-o", "a.o"},
+      DriverOptions{}, "/build/src/a.cpp", "/build");
+  auto has = [&](const std::string &arg) {
+    return std::find(args.begin(), args.end(), arg) != args.end();
+  };
+  EXPECT_TRUE(has("/build/src/a.cpp"));
+  EXPECT_FALSE(has("./src/a.cpp"));
+  EXPECT_TRUE(has("-I/build/include"));
+  EXPECT_TRUE(has("/gen"));
+  EXPECT_TRUE(has("/usr/x"));
+  EXPECT_TRUE(has("/build/cfg.h"));
 }
