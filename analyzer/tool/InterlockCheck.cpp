@@ -86,6 +86,13 @@ cl::list<std::string> extraArgsBefore("extra-arg-before",
                                                "in every compile command"),
                                       cl::cat(category));
 
+cl::extrahelp moreHelp(
+    "\nEXIT CODES: 0 no (new) findings, 1 findings, 2 error (unreadable database, bad\n"
+    "option or config, nothing could be analyzed).\n"
+    "SUPPRESS a finding on its line or the line before with\n"
+    "  // interlock: ignore data-race -- reason   (or lock-order-inversion, double-lock, all)\n"
+    "Documentation: docs/analyzer.md\n");
+
 int fail(const llvm::Twine &message) {
   llvm::errs() << "interlock-check: error: " << message << "\n";
   return kExitError;

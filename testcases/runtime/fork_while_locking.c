@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #define CHAIN 6
-#define FORKS 12
+#define FORKS 6
 
 static pthread_mutex_t chain[CHAIN] = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
                                        PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,

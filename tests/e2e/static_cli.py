@@ -260,6 +260,15 @@ def case_sarif_shape(tmp):
         check("baselineState" not in result, "baselineState without --baseline")
     check(any(r.get("relatedLocations") for r in results), "no relatedLocations (notes)")
 
+    # Text on stderr and SARIF in a file from one run; an unwritable output is an error.
+    extra = os.path.join(tmp, "extra.sarif")
+    code, out, err = run("-p", tmp, "--sarif-output=" + extra)
+    check(code == 1 and "[data-race]" in err and out == "", "--sarif-output text part", err)
+    with open(extra, encoding="utf-8") as f:
+        check(results_of(json.load(f), "data-race"), "--sarif-output wrote no results")
+    code, _, err = run("-p", tmp, "--format=sarif", "--output=" + os.path.join(tmp, "no", "x"))
+    check(code == 2 and "cannot write" in err, "unwritable --output must exit 2", err)
+
 
 def case_baseline(tmp):
     make_project(tmp, {"race.cpp": RACY_PROGRAM})
