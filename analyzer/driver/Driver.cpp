@@ -197,7 +197,9 @@ static void makePathsAbsolute(std::vector<std::string> &args, llvm::StringRef ma
         for (const char *other : pathFlags)
           longerFlag |= llvm::StringRef(other).size() > llvm::StringRef(flag).size() &&
                         arg.starts_with(other);
-        if (!longerFlag && !value.empty() && !llvm::sys::path::is_absolute(value))
+        // ...and not another option sharing the prefix ("-include-pch").
+        if (!longerFlag && !value.empty() && !value.starts_with("-") &&
+            !llvm::sys::path::is_absolute(value))
           args[i] = flag + absolute(value);
       } else {
         continue;

@@ -91,4 +91,7 @@ TEST(CommandLine, RelativeInputBecomesTheAbsoluteMainFile) {
   EXPECT_TRUE(has("/gen"));
   EXPECT_TRUE(has("/usr/x"));
   EXPECT_TRUE(has("/build/cfg.h"));
+  std::vector<std::string> pch =
+      adjustCommandLine({"c++", "-include-pch", "x.pch", "a.cpp"}, DriverOptions{}, "", "/b");
+  EXPECT_NE(std::find(pch.begin(), pch.end(), "-include-pch"), pch.end());
 }
