@@ -150,7 +150,8 @@ AcquireVerdict on_before_acquire(ThreadState *t, LockState *lock, unsigned flags
   }
   if (read && held_find(t, lock, true)) return AcquireVerdict::kProceed;  // recursive read: adds nothing
   if (is_try_or_timed(flags)) return AcquireVerdict::kProceed;  // no edge into a try / timed acquisition
-  if (options().detect_lock_order) add_edges(t, lock, flags, site);
+  // No lock held: no edge to add (checked first: options() is an out-of-line call).
+  if (held_size(t) != 0 && options().detect_lock_order) add_edges(t, lock, flags, site);
   return AcquireVerdict::kProceed;
 }
 

@@ -24,13 +24,13 @@ struct LockState {
   uint32_t slot = 0;                 // index in the slot table (tag -> state)
   LockKind kind = LockKind::kMutex;
   std::atomic<bool> destroyed{false};
+  std::atomic<bool> has_first_site{false};  // here, not below: fills padding (8 bytes less per lock)
   std::atomic<uint32_t> owner{0};    // tid of the exclusive holder, 0 if none
   std::atomic<uint32_t> readers{0};  // number of read holds
   // issue #4: liveness (runtime/liveness). Nonzero while a liveness detector
   // watches this lock's acquisitions (on_acquired then notifies observers).
   // Next to `owner`: the check costs no extra cache line.
   std::atomic<uint32_t> liveness_watch{0};
-  std::atomic<bool> has_first_site{false};
   ShortStack first_site{};           // first acquisition: names and stable ids
   ShortStack *destroy_site = nullptr;  // last pthread_*_destroy (allocated at the first one)
   std::atomic<LockState *> bucket_next{nullptr};
@@ -74,10 +74,12 @@ extern std::atomic<uint32_t> g_next_slot;
 
 // The fast path: the tag names a slot whose state lives at this address
 // with this very tag. Anything else (zero, stale, foreign) goes slow.
+// No bound check against g_next_slot is needed: g_chunks covers every 32-bit
+// slot (kMaxChunks chunks, zero until allocated) and a slot not yet published
+// (or slot 0, never used) reads as null.
 inline LockState *decode_tag(uint64_t tag, uintptr_t address) {
   uint32_t slot = uint32_t((tag ^ kTagMagic) >> 32);
-  if (__builtin_expect(!tag || !g_chunks || slot == 0, 0)) return nullptr;
-  if (slot >= g_next_slot.load(std::memory_order_acquire)) return nullptr;
+  if (__builtin_expect(!tag || !g_chunks, 0)) return nullptr;
   std::atomic<LockState *> *entries = g_chunks[slot >> kChunkBits].load(std::memory_order_acquire);
   if (!entries) return nullptr;
   LockState *state = entries[slot & (kChunkSize - 1)].load(std::memory_order_acquire);

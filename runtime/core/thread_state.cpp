@@ -151,40 +151,21 @@ HeldLock *held_push(ThreadState *thread, const HeldLock &entry) {
   return slot;
 }
 
-void held_commit(ThreadState *thread) {
-  thread->held_count.store(thread->held_count.load(std::memory_order_relaxed) + 1, std::memory_order_release);
-}
-
-HeldLock *held_emplace(ThreadState *thread) {
+HeldLock *held_grow(ThreadState *thread) {
   uint32_t count = thread->held_count.load(std::memory_order_relaxed);
   HeldLock *array = thread->held.load(std::memory_order_relaxed);
-  if (count == thread->held_capacity) {
-    uint32_t capacity = thread->held_capacity ? thread->held_capacity * 2 : 16;
-    auto *grown = static_cast<HeldLock *>(internal_alloc(capacity * sizeof(HeldLock)));
-    if (count) memcpy(static_cast<void *>(grown), array, count * sizeof(HeldLock));
-    thread->held.store(grown, std::memory_order_release);  // old array leaked on purpose
-    thread->held_capacity = capacity;
-    array = grown;
-  }
-  return &array[count];
+  uint32_t capacity = thread->held_capacity ? thread->held_capacity * 2 : 16;
+  auto *grown = static_cast<HeldLock *>(internal_alloc(capacity * sizeof(HeldLock)));
+  if (count) memcpy(static_cast<void *>(grown), array, count * sizeof(HeldLock));
+  thread->held.store(grown, std::memory_order_release);  // old array leaked on purpose
+  thread->held_capacity = capacity;
+  return &grown[count];
 }
 
-HeldLock *held_find(ThreadState *thread, const LockState *lock, bool read) {
-  uint32_t count = held_size(thread);
-  HeldLock *array = thread->held.load(std::memory_order_relaxed);
-  for (uint32_t i = count; i-- > 0;)
-    if (array[i].lock == lock && bool(array[i].flags & kHeldRead) == read) return &array[i];
-  return nullptr;
-}
-
-void held_remove(ThreadState *thread, HeldLock *entry) {
+void held_remove_middle(ThreadState *thread, HeldLock *entry) {
   uint32_t count = held_size(thread);
   HeldLock *array = thread->held.load(std::memory_order_relaxed);
   uint32_t index = uint32_t(entry - array);
-  if (index + 1 == count) {  // the usual, last-in first-out case
-    thread->held_count.store(count - 1, std::memory_order_release);
-    return;
-  }
   memmove(static_cast<void *>(&array[index]), &array[index + 1], (count - index - 1) * sizeof(HeldLock));
   thread->held_count.store(count - 1, std::memory_order_release);
 }

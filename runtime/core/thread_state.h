@@ -73,15 +73,41 @@ void threads_fork_lock();
 void threads_fork_unlock();
 void threads_after_fork_child(ThreadState *survivor);
 
-// Held-set operations (owner thread only).
+// Held-set operations (owner thread only). The common cases are inline: they
+// run on every acquisition and release (the hot path); growth and removal
+// from the middle stay out of line.
 HeldLock *held_push(ThreadState *thread, const HeldLock &entry);
-// Appends an uninitialised entry and returns it (no copy of a temporary).
-HeldLock *held_emplace(ThreadState *thread);
-void held_commit(ThreadState *thread);  // publishes the entry from held_emplace
-HeldLock *held_find(ThreadState *thread, const LockState *lock, bool read);
-void held_remove(ThreadState *thread, HeldLock *entry);
+HeldLock *held_grow(ThreadState *thread);  // held_emplace when the array is full
+void held_remove_middle(ThreadState *thread, HeldLock *entry);
 inline uint32_t held_size(const ThreadState *thread) { return thread->held_count.load(std::memory_order_relaxed); }
 inline HeldLock *held_at(ThreadState *thread, uint32_t i) { return &thread->held.load(std::memory_order_relaxed)[i]; }
+// Appends an uninitialised entry and returns it (no copy of a temporary).
+inline HeldLock *held_emplace(ThreadState *thread) {
+  uint32_t count = thread->held_count.load(std::memory_order_relaxed);
+  if (__builtin_expect(count == thread->held_capacity, 0)) return held_grow(thread);
+  return &thread->held.load(std::memory_order_relaxed)[count];
+}
+// Publishes the entry from held_emplace. Only the owner writes held_count, so
+// a plain load + release store suffices (no read-modify-write).
+inline void held_commit(ThreadState *thread) {
+  thread->held_count.store(thread->held_count.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+}
+// Newest first: the lock being released is nearly always the last taken.
+inline HeldLock *held_find(ThreadState *thread, const LockState *lock, bool read) {
+  uint32_t count = held_size(thread);
+  HeldLock *array = thread->held.load(std::memory_order_relaxed);
+  for (uint32_t i = count; i-- > 0;)
+    if (array[i].lock == lock && bool(array[i].flags & kHeldRead) == read) return &array[i];
+  return nullptr;
+}
+inline void held_remove(ThreadState *thread, HeldLock *entry) {
+  uint32_t count = held_size(thread);
+  if (__builtin_expect(entry + 1 == thread->held.load(std::memory_order_relaxed) + count, 1)) {  // last-in first-out
+    thread->held_count.store(count - 1, std::memory_order_release);
+    return;
+  }
+  held_remove_middle(thread, entry);
+}
 
 class RuntimeScope {
  public:
