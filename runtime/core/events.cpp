@@ -39,10 +39,13 @@ bool entry_is_live(ThreadState *t, const HeldLock &entry) {
   return entry.lock->owner.load(std::memory_order_relaxed) == t->tid;
 }
 
-void ensure_first_site(ThreadState *t, LockState *lock, const CallSite &site) {
-  if (lock->has_first_site.load(std::memory_order_acquire)) return;
+__attribute__((noinline, cold)) void record_first_site(ThreadState *t, LockState *lock, const CallSite &site) {
   lock->first_site = short_stack_here(t, site);
   lock->has_first_site.store(true, std::memory_order_release);
+}
+
+inline void ensure_first_site(ThreadState *t, LockState *lock, const CallSite &site) {
+  if (__builtin_expect(!lock->has_first_site.load(std::memory_order_acquire), 0)) record_first_site(t, lock, site);
 }
 
 // Gate ids: every other lock the thread holds for writing.
@@ -65,7 +68,7 @@ void add_edges(ThreadState *t, LockState *lock, unsigned flags, const CallSite &
   uint32_t n = held_size(t);
   if (n == 0) return;
   Vec<uintptr_t> stack;   // captured once, only if some edge is new
-  ShortStack to_site{};
+  ShortStack to_site;     // filled with the stack, before its first use
   bool have_stack = false;
   bool any_edge = false;
   // lockdep's rule: the nearest held lock already has edges from the ones
@@ -123,10 +126,55 @@ void notify_progress(ThreadState *t) {
   });
 }
 
+// Off the fast path, out of line: the hot functions below then need fewer
+// saved registers (a shorter prologue and epilogue on every call).
+namespace {
+#define INTERLOCK_COLD __attribute__((noinline, cold))
+
+INTERLOCK_COLD void report_lock_of_destroyed(ThreadState *t, LockState *lock, const CallSite &site) {
+  report_invalid_use(t, lock, "lock", short_stack_here(t, site));
+}
+
+INTERLOCK_COLD void notify_acquired_after_contention(ThreadState *t, LockState *lock, unsigned flags) {
+  t->waiting_for.store(nullptr, std::memory_order_relaxed);
+  for_observers([&](const Observer &o) {
+    if (o.acquired_after_contention) o.acquired_after_contention(t, lock, flags);
+  });
+}
+
+INTERLOCK_COLD void notify_watched_acquired(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site) {
+  for_observers([&](const Observer &o) {
+    if (o.watched_acquired) o.watched_acquired(t, lock, flags, site);
+  });
+}
+
+INTERLOCK_COLD void notify_released(ThreadState *t, LockState *lock, bool read) {
+  for_observers([&](const Observer &o) {
+    if (o.released) o.released(t, lock, read);
+  });
+}
+
+INTERLOCK_COLD AcquireVerdict refuse_double_lock(ThreadState *t, LockState *lock, const char *what, const CallSite &site,
+                                                 int *refuse_errno) {
+  report_double_lock(t, lock, what, short_stack_here(t, site));
+  *refuse_errno = EDEADLK;
+  return AcquireVerdict::kRefuse;
+}
+
+// A release with no live hold in this thread's model.
+INTERLOCK_COLD void release_unheld(ThreadState *t, LockState *lock, const CallSite &site) {
+  report_bad_unlock(t, lock, short_stack_here(t, site));
+  uint32_t owner = lock->owner.load(std::memory_order_relaxed);
+  // A normal mutex really is released by glibc even from another thread;
+  // keep the model in step (the holder's entry turns stale).
+  if (owner && lock->kind == LockKind::kMutex) lock->owner.store(0, std::memory_order_relaxed);
+}
+}  // namespace
+
 AcquireVerdict on_before_acquire(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site, int *refuse_errno) {
   t->pending_edge_into = false;
   if (__builtin_expect(lock->destroyed.load(std::memory_order_relaxed), 0)) {
-    report_invalid_use(t, lock, "lock", short_stack_here(t, site));
+    report_lock_of_destroyed(t, lock, site);
     return AcquireVerdict::kProceed;  // the real call reports EINVAL
   }
   ensure_first_site(t, lock, site);
@@ -135,18 +183,13 @@ AcquireVerdict on_before_acquire(ThreadState *t, LockState *lock, unsigned flags
   if (owner == t->tid) {
     if (lock->kind == LockKind::kRecursiveMutex) return AcquireVerdict::kProceed;  // adds nothing
     if (flags & kAcquireTry) return AcquireVerdict::kProceed;  // fails with EBUSY: not a misuse
-    report_double_lock(t, lock, read ? "read-lock of a rwlock this thread holds for writing" : nullptr,
-                       short_stack_here(t, site));
-    *refuse_errno = EDEADLK;
-    return AcquireVerdict::kRefuse;
+    return refuse_double_lock(t, lock, read ? "read-lock of a rwlock this thread holds for writing" : nullptr, site,
+                              refuse_errno);
   }
   if (lock->kind == LockKind::kRwLock && !read && !(flags & kAcquireTry)) {
     HeldLock *reading = held_find(t, lock, true);
-    if (reading && entry_is_live(t, *reading)) {  // write-lock while holding it for reading: blocks for ever
-      report_double_lock(t, lock, "write-lock of a rwlock this thread holds for reading", short_stack_here(t, site));
-      *refuse_errno = EDEADLK;
-      return AcquireVerdict::kRefuse;
-    }
+    if (reading && entry_is_live(t, *reading))  // write-lock while holding it for reading: blocks for ever
+      return refuse_double_lock(t, lock, "write-lock of a rwlock this thread holds for reading", site, refuse_errno);
   }
   if (read && held_find(t, lock, true)) return AcquireVerdict::kProceed;  // recursive read: adds nothing
   if (is_try_or_timed(flags)) return AcquireVerdict::kProceed;  // no edge into a try / timed acquisition
@@ -168,17 +211,10 @@ void on_contended(ThreadState *t, LockState *lock, unsigned flags, const CallSit
 }
 
 void on_acquired(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site, bool was_contended) {
-  if (was_contended) {
-    t->waiting_for.store(nullptr, std::memory_order_relaxed);
-    for_observers([&](const Observer &o) {
-      if (o.acquired_after_contention) o.acquired_after_contention(t, lock, flags);
-    });
-  }
+  if (was_contended) notify_acquired_after_contention(t, lock, flags);
   // issue #4: liveness. A load from the cache line `owner` is on: free when unwatched.
   if (__builtin_expect(lock->liveness_watch.load(std::memory_order_relaxed) != 0 || g_observe_every_acquisition, 0))
-    for_observers([&](const Observer &o) {
-      if (o.watched_acquired) o.watched_acquired(t, lock, flags, site);
-    });
+    notify_watched_acquired(t, lock, flags, site);
   bool read = flags & kAcquireRead;
   if (lock->kind == LockKind::kRecursiveMutex || read) {
     HeldLock *existing = held_find(t, lock, read);
@@ -214,21 +250,14 @@ bool holds_for_read(ThreadState *t, LockState *lock) {
 }
 
 bool on_before_release(ThreadState *t, LockState *lock, bool read, const CallSite &site) {
-  if (__builtin_expect(g_observe_every_acquisition, 0))  // issue #4: liveness (profile=1)
-    for_observers([&](const Observer &o) {
-      if (o.released) o.released(t, lock, read);
-    });
+  if (__builtin_expect(g_observe_every_acquisition, 0)) notify_released(t, lock, read);  // issue #4 (profile=1)
   HeldLock *entry = held_find(t, lock, read);
   if (entry && !entry_is_live(t, *entry)) {  // someone else released it meanwhile
     held_remove(t, entry);
     entry = nullptr;
   }
-  if (!entry) {
-    report_bad_unlock(t, lock, short_stack_here(t, site));
-    uint32_t owner = lock->owner.load(std::memory_order_relaxed);
-    // A normal mutex really is released by glibc even from another thread;
-    // keep the model in step (the holder's entry turns stale).
-    if (owner && lock->kind == LockKind::kMutex) lock->owner.store(0, std::memory_order_relaxed);
+  if (__builtin_expect(!entry, 0)) {
+    release_unheld(t, lock, site);
     return true;
   }
   // Update the model before the real unlock, or a new owner could be clobbered.

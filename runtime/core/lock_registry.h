@@ -24,7 +24,7 @@ struct LockState {
   uint32_t slot = 0;                 // index in the slot table (tag -> state)
   LockKind kind = LockKind::kMutex;
   std::atomic<bool> destroyed{false};
-  std::atomic<bool> has_first_site{false};  // here, not below: fills padding (8 bytes less per lock)
+  std::atomic<bool> has_first_site{false};
   std::atomic<uint32_t> owner{0};    // tid of the exclusive holder, 0 if none
   std::atomic<uint32_t> readers{0};  // number of read holds
   // issue #4: liveness (runtime/liveness). Nonzero while a liveness detector
