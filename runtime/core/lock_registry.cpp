@@ -203,16 +203,20 @@ void rebirth_lock(const void *address_ptr) {
 
 void set_retire_hook(RetireHook hook) { g_retire_hook = hook; }
 
+// Same order as the lookups nest them: a stripe (lookup_slow), then the init
+// lock (slot_ref, creating a slot chunk) or the slab lock (allocate_state).
+// Taking the init lock first here deadlocked a fork() against a thread
+// creating a lock's state (tests: runtime_process.fork_with_busy_thread).
 void registry_fork_lock() {
-  g_init_lock.lock();
   for (SpinLock &stripe : g_stripes) stripe.lock();
+  g_init_lock.lock();
   g_slab_lock.lock();
 }
 
 void registry_fork_unlock() {
   g_slab_lock.unlock();
-  for (SpinLock &stripe : g_stripes) stripe.unlock();
   g_init_lock.unlock();
+  for (SpinLock &stripe : g_stripes) stripe.unlock();
 }
 
 size_t lock_state_count() { return g_count.load(std::memory_order_relaxed); }
