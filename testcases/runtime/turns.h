@@ -7,8 +7,8 @@
  * front, so they exist at the same time (the runtime may not assume the
  * sections were ordered), but their locking sections never overlap.
  *
- * POSIX semaphores are futex-based and are not intercepted by the runtime,
- * so the sequencing itself adds no lock-graph edges.
+ * The runtime treats POSIX semaphores as waits, never as locks, so the
+ * sequencing itself adds no lock-graph edges.
  */
 #ifndef INTERLOCK_TESTCASE_TURNS_H
 #define INTERLOCK_TESTCASE_TURNS_H
