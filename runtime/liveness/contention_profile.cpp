@@ -182,4 +182,6 @@ void append_liveness_run_properties(Str *out) {
   *out << "]";
 }
 
+void profile_release_locks_in_child() { g_insert_lock.unlock(); }
+
 }  // namespace interlock

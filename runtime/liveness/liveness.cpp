@@ -69,7 +69,15 @@ void *monitor_main(void *) {
   return nullptr;
 }
 
-void forget_monitor_in_child() { g_monitor_state.store(0, std::memory_order_relaxed); }
+void release_dead_thread_lock_in_child();
+
+void forget_monitor_in_child() {
+  g_monitor_state.store(0, std::memory_order_relaxed);
+  g_records_lock.unlock();
+  release_dead_thread_lock_in_child();
+  profile_release_locks_in_child();
+  starvation_release_locks_in_child();
+}
 
 // ---- observers ----
 WaitKind lock_wait_kind(const LockState *lock, unsigned flags) {
@@ -365,6 +373,8 @@ SpinLock g_dead_lock;
 Global<Vec<DeadObject>> g_dead_storage;
 #define g_dead (*g_dead_storage)
 std::atomic<size_t> g_dead_count{0};
+
+void release_dead_thread_lock_in_child() { g_dead_lock.unlock(); }
 
 Str object_display(const void *object, Str *variable_out) {
   Str name;

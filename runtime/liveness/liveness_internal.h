@@ -109,6 +109,13 @@ void profile_on_released(LiveThread *r, LockState *lock, uint64_t now);
 void profile_on_contended_acquired(LockState *lock, uint64_t wait_ns);
 void print_profile_table();
 
+// fork(): the child has only the forking thread, so a liveness spin lock held
+// by any other thread at that moment would stay held for ever. These release
+// them in the child (the bookkeeping they guard is advisory; a torn update
+// costs at most a wrong count, never a hang).
+void profile_release_locks_in_child();
+void starvation_release_locks_in_child();
+
 // Text helpers shared by the reports.
 Str liveness_duration(uint64_t ns);            // "1.25 s", "340 ms"
 Str liveness_lock_name(const LockState *lock);   // "`m`" or "`M3`"

@@ -193,4 +193,6 @@ void starvation_tick(uint64_t now) {
   }
 }
 
+void starvation_release_locks_in_child() { g_watch_lock.unlock(); }
+
 }  // namespace interlock
