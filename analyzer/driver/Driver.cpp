@@ -322,20 +322,20 @@ std::string firstErrorLine(llvm::StringRef diagnostics) {
   }
   return "clang reported errors";
 }
-} // namespace
 
-DriverResult runFactsExtraction(const tooling::CompilationDatabase &db,
-                                const std::vector<std::string> &files,
-                                const AnalyzerConfig &config, const DriverOptions &options,
-                                llvm::raw_ostream &diagnostics) {
-  std::vector<TUOutcome> outcomes(files.size());
+// Analyzes files[indexes[k]] into outcomes[indexes[k]] on worker threads.
+void analyzeFiles(const tooling::CompilationDatabase &db, const std::vector<std::string> &files,
+                  const std::vector<size_t> &indexes, const AnalyzerConfig &config,
+                  const DriverOptions &options, llvm::raw_ostream &diagnostics,
+                  std::vector<TUOutcome> &outcomes) {
   std::atomic<size_t> next{0};
   std::mutex diagnosticsMutex;
 
   // Workers take the next file as they finish one, so a large TU does not
   // hold up a whole pre-assigned share.
   auto worker = [&] {
-    for (size_t i = next++; i < files.size(); i = next++) {
+    for (size_t k = next++; k < indexes.size(); k = next++) {
+      size_t i = indexes[k];
       outcomes[i] = analyzeOneFile(db, files[i], config, options);
       if (!outcomes[i].ok) {
         std::lock_guard<std::mutex> lock(diagnosticsMutex);
@@ -347,12 +347,51 @@ DriverResult runFactsExtraction(const tooling::CompilationDatabase &db,
     }
   };
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = std::max<size_t>(1, std::min<size_t>(jobs, files.size()));
+  jobs = std::max<size_t>(1, std::min<size_t>(jobs, indexes.size()));
   std::vector<llvm::thread> workers;
   for (unsigned j = 0; j < jobs; ++j)
     workers.emplace_back(std::optional<unsigned>(clang::DesiredStackSize), worker);
   for (llvm::thread &thread : workers)
     thread.join();
+}
+} // namespace
+
+DriverResult runFactsExtraction(const tooling::CompilationDatabase &db,
+                                const std::vector<std::string> &files,
+                                const AnalyzerConfig &config, const DriverOptions &options,
+                                llvm::raw_ostream &diagnostics) {
+  std::vector<TUOutcome> outcomes(files.size());
+  std::vector<size_t> all(files.size());
+  for (size_t i = 0; i < files.size(); ++i)
+    all[i] = i;
+  analyzeFiles(db, files, all, config, options, diagnostics, outcomes);
+
+  // Pass 2: TUs calling an acquire/release wrapper defined in another TU are
+  // analyzed again with the wrappers' effects known; their facts replace
+  // pass 1's. (A TU that failed in pass 1 is not retried.)
+  std::vector<TUFactsPtr> firstPass;
+  std::vector<size_t> okIndex;
+  for (size_t i = 0; i < files.size(); ++i)
+    if (outcomes[i].ok) {
+      firstPass.push_back(std::move(outcomes[i].facts));
+      okIndex.push_back(i);
+    }
+  CrossTUWrapperPlan plan = planCrossTUWrappers(firstPass);
+  for (size_t k = 0; k < okIndex.size(); ++k)
+    outcomes[okIndex[k]].facts = std::move(firstPass[k]);
+  if (!plan.rerun.empty()) {
+    std::vector<size_t> rerun;
+    for (size_t k : plan.rerun)
+      rerun.push_back(okIndex[k]);
+    AnalyzerConfig withWrappers = config;
+    withWrappers.externalLockEffects = plan.effects;
+    std::vector<TUOutcome> second(files.size());
+    analyzeFiles(db, files, rerun, withWrappers, options, diagnostics, second);
+    // A TU that parsed once parses again; should it not, pass 1's facts stay.
+    for (size_t i : rerun)
+      if (second[i].ok)
+        outcomes[i] = std::move(second[i]);
+  }
 
   DriverResult result;
   for (size_t i = 0; i < files.size(); ++i) {

@@ -13,6 +13,8 @@
 #include <clang/Basic/SourceManager.h>
 #include <clang/Lex/Lexer.h>
 
+#include <set>
+
 using namespace clang;
 
 namespace interlock {
@@ -126,6 +128,33 @@ private:
 
 std::unique_ptr<ASTConsumer> makeFactsConsumer(TUFacts &out, const AnalyzerConfig &config) {
   return std::make_unique<FactsConsumer>(out, config);
+}
+
+CrossTUWrapperPlan planCrossTUWrappers(const std::vector<TUFactsPtr> &tus) {
+  auto effects = std::make_shared<ExternalLockEffectMap>();
+  for (const TUFactsPtr &tu : tus)
+    for (const FunctionFacts &fn : tu->functions)
+      if (!fn.acquiresOnReturn.empty() || !fn.releasesOnReturn.empty())
+        effects->byUsr.emplace(fn.usr, ExternalLockEffects{fn.acquiresOnReturn,
+                                                            fn.releasesOnReturn});
+  CrossTUWrapperPlan plan;
+  if (effects->byUsr.empty())
+    return plan;
+  for (size_t i = 0; i < tus.size(); ++i) {
+    std::set<std::string> defined;
+    for (const FunctionFacts &fn : tus[i]->functions)
+      defined.insert(fn.usr);
+    bool callsExternalWrapper = false;
+    for (const FunctionFacts &fn : tus[i]->functions)
+      for (const CallFact &call : fn.calls)
+        callsExternalWrapper = callsExternalWrapper ||
+                               (!defined.count(call.calleeUsr) && effects->byUsr.count(call.calleeUsr));
+    if (callsExternalWrapper)
+      plan.rerun.push_back(i);
+  }
+  if (!plan.rerun.empty())
+    plan.effects = std::move(effects);
+  return plan;
 }
 
 } // namespace interlock

@@ -726,8 +726,18 @@ WrapperSummary FunctionAnalyzer::effectsOf(const FunctionDecl *callee) const {
   WrapperSummary effects;
   if (!callee)
     return effects;
-  if (auto it = tu_.wrappers.find(usrOf(callee->getCanonicalDecl())); it != tu_.wrappers.end())
+  std::string usr = usrOf(callee->getCanonicalDecl());
+  if (auto it = tu_.wrappers.find(usr); it != tu_.wrappers.end()) {
     effects = it->second;
+  } else if (!callee->hasBody() && tu_.config.externalLockEffects) {
+    // A wrapper defined in another TU (pass 2 of the driver): its summary is
+    // relative to its parameters / `this`, exactly like a visible one.
+    const auto &byUsr = tu_.config.externalLockEffects->byUsr;
+    if (auto it = byUsr.find(usr); it != byUsr.end()) {
+      effects.acquires = it->second.acquiresOnReturn;
+      effects.releases = it->second.releasesOnReturn;
+    }
+  }
   auto pathsOf = [&](auto range, bool shared, std::vector<LockEffect> &into) {
     FunctionAnalyzer calleeView(callee, tu_);
     if (const auto *method = dyn_cast<CXXMethodDecl>(callee))

@@ -8,6 +8,7 @@
 
 #include "interlock/Finding.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,17 @@ struct FunctionFacts {
   std::vector<JoinFact> joins;
   std::vector<LockEffect> acquiresOnReturn;
   std::vector<LockEffect> releasesOnReturn;
+};
+
+/// What a wrapper defined in one TU does to its caller's lockset.
+struct ExternalLockEffects {
+  std::vector<LockEffect> acquiresOnReturn;
+  std::vector<LockEffect> releasesOnReturn;
+};
+
+/// Wrappers of the whole program by USR (AnalyzerConfig::externalLockEffects).
+struct ExternalLockEffectMap {
+  std::map<std::string, ExternalLockEffects> byUsr;
 };
 
 struct ClassFacts {

@@ -40,23 +40,36 @@ std::string fullCode(const Snippet &s) {
 
 } // namespace
 
+namespace {
+TUFactsPtr analyzeSnippet(size_t index, const Snippet &snippet, const AnalyzerConfig &config) {
+  TUFactsPtr facts = newFacts();
+  std::vector<std::string> args = {"-resource-dir=" INTERLOCK_CLANG_RESOURCE_DIR, "-pthread",
+                                   "-Wno-everything"};
+  if (snippet.language == "c") {
+    args.insert(args.begin(), {"-x", "c", "-std=c11"});
+  } else {
+    args.insert(args.begin(), "-std=c++20");
+  }
+  bool ok = clang::tooling::runToolOnCodeWithArgs(
+      std::make_unique<FactsAction>(*facts, config), fullCode(snippet), args,
+      fileName(index, snippet));
+  EXPECT_TRUE(ok) << "snippet " << index << " does not compile";
+  return facts;
+}
+} // namespace
+
 std::vector<Finding> analyzeSnippets(const std::vector<Snippet> &tus,
                                      const AnalyzerConfig &config) {
   std::vector<TUFactsPtr> all;
-  for (size_t i = 0; i < tus.size(); ++i) {
-    TUFactsPtr facts = newFacts();
-    std::vector<std::string> args = {"-resource-dir=" INTERLOCK_CLANG_RESOURCE_DIR, "-pthread",
-                                     "-Wno-everything"};
-    if (tus[i].language == "c") {
-      args.insert(args.begin(), {"-x", "c", "-std=c11"});
-    } else {
-      args.insert(args.begin(), "-std=c++20");
-    }
-    bool ok = clang::tooling::runToolOnCodeWithArgs(
-        std::make_unique<FactsAction>(*facts, config), fullCode(tus[i]), args,
-        fileName(i, tus[i]));
-    EXPECT_TRUE(ok) << "snippet " << i << " does not compile";
-    all.push_back(std::move(facts));
+  for (size_t i = 0; i < tus.size(); ++i)
+    all.push_back(analyzeSnippet(i, tus[i], config));
+  // The driver's second pass: wrappers defined in another TU.
+  CrossTUWrapperPlan plan = planCrossTUWrappers(all);
+  if (!plan.rerun.empty()) {
+    AnalyzerConfig withWrappers = config;
+    withWrappers.externalLockEffects = plan.effects;
+    for (size_t i : plan.rerun)
+      all[i] = analyzeSnippet(i, tus[i], withWrappers);
   }
   return analyzeProgram(std::move(all), config);
 }

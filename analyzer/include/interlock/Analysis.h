@@ -29,6 +29,17 @@ TUFactsPtr newFacts();
 std::unique_ptr<clang::ASTConsumer> makeFactsConsumer(TUFacts &out,
                                                       const AnalyzerConfig &config);
 
+/// The second pass for wrappers defined in another TU: the lock effects of
+/// every wrapper in `tus` (by USR) and the indexes of the TUs that call one
+/// they do not define themselves. Re-running exactly those TUs with
+/// `effects` in AnalyzerConfig::externalLockEffects and replacing their facts
+/// lets callers see the wrapper's effect. Empty `rerun` when nothing changes.
+struct CrossTUWrapperPlan {
+  std::shared_ptr<const ExternalLockEffectMap> effects;
+  std::vector<size_t> rerun;
+};
+CrossTUWrapperPlan planCrossTUWrappers(const std::vector<TUFactsPtr> &tus);
+
 /// Combines the facts of every TU and returns all findings, unfiltered
 /// (suppressions, baselines and path filters are applied by output/).
 std::vector<Finding> analyzeProgram(std::vector<TUFactsPtr> tus,

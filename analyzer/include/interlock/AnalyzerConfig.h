@@ -2,10 +2,14 @@
 // or config file; the output stage has its own options).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace interlock {
+
+/// Lock effects of wrapper functions, by USR (defined in facts/TUFacts.h).
+struct ExternalLockEffectMap;
 
 struct AnalyzerConfig {
   /// Functions that run their callable argument on another thread, as
@@ -17,6 +21,10 @@ struct AnalyzerConfig {
   /// Treat public methods of classes that own and use a mutex as possibly
   /// concurrent with each other (RacerD's library assumption).
   bool assumeConcurrentPublicMethods = true;
+  /// Acquire/release wrappers defined in other TUs (set by the driver for its
+  /// second pass; see planCrossTUWrappers). Applied at a call only when the
+  /// callee's body is not visible in the TU being analyzed.
+  std::shared_ptr<const ExternalLockEffectMap> externalLockEffects;
 };
 
 } // namespace interlock
