@@ -25,6 +25,16 @@ Vec<uintptr_t> pcs_of(const ShortStack &stack) {
   return pcs;
 }
 
+// The section of the thread that is reporting, at the call being checked: its
+// full stack, or the call's short stack when unwinding found nothing.
+FindingSection *add_reporting_thread_section(Finding *f, const Str &title, const Str &msg,
+                                             const ShortStack &site) {
+  FindingSection *s = finding_add_section(f, title, msg, 2);
+  s->pcs = full_stack();
+  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  return s;
+}
+
 LockName name_of(const LockState *lock) {
   return describe_lock(lock->address, lock->kind, lock->id, lock->has_first_site.load() ? &lock->first_site : nullptr);
 }
@@ -298,9 +308,7 @@ void report_double_lock(ThreadState *t, LockState *lock, const char *what, const
   Str title, msg;
   title << "Thread " << thread_name(t->tid) << " locks " << quoted(name.short_name) << " again:";
   msg << "thread " << thread_name(t->tid) << " locks " << quoted(name.short_name) << " a second time";
-  FindingSection *s = finding_add_section(f, title, msg, 2);
-  s->pcs = full_stack();
-  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  add_reporting_thread_section(f, title, msg, site);
   const HeldLock *hold = held_find(t, lock, false);
   if (!hold) hold = held_find(t, lock, true);
   Str held_title("first acquired at:"), held_msg;
@@ -331,9 +339,7 @@ void report_bad_unlock(ThreadState *t, LockState *lock, const ShortStack &site) 
   }
   title << "Thread " << thread_name(t->tid) << " unlocks " << quoted(name.short_name) << ":";
   msg << "thread " << thread_name(t->tid) << " unlocks " << quoted(name.short_name) << " without holding it";
-  FindingSection *s = finding_add_section(f, title, msg, 2);
-  s->pcs = full_stack();
-  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  add_reporting_thread_section(f, title, msg, site);
   if (owner) {
     if (const HeldLock *hold = hold_in(owner, lock)) {
       Str held_title, held_msg;
@@ -357,9 +363,7 @@ void report_invalid_use(ThreadState *t, LockState *lock, const char *operation, 
   Str title, msg;
   title << "Thread " << thread_name(t->tid) << " uses destroyed " << quoted(name.short_name) << " (" << operation << "):";
   msg << operation << " of " << quoted(name.short_name) << " after pthread destroy";
-  FindingSection *s = finding_add_section(f, title, msg, 2);
-  s->pcs = full_stack();
-  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  add_reporting_thread_section(f, title, msg, site);
   Str d_title("destroyed at:"), d_msg;
   d_msg << quoted(name.short_name) << " destroyed here";
   FindingSection *d = finding_add_section(f, d_title, d_msg, 4);
@@ -380,9 +384,7 @@ void report_destroy_locked(ThreadState *t, LockState *lock, const ShortStack &si
   Str title, msg;
   title << "Thread " << thread_name(t->tid) << " destroys " << quoted(name.short_name) << ":";
   msg << quoted(name.short_name) << " destroyed while held";
-  FindingSection *s = finding_add_section(f, title, msg, 2);
-  s->pcs = full_stack();
-  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  add_reporting_thread_section(f, title, msg, site);
   ThreadState *owner = owner_tid == t->tid ? t : thread_by_tid(owner_tid);
   const HeldLock *hold = hold_in(owner, lock);
   if (!hold) hold = hold_in(t, lock);
@@ -407,9 +409,7 @@ void report_cond_wait_unheld(ThreadState *t, LockState *mutex, const ShortStack 
   Str title, msg;
   title << "Thread " << thread_name(t->tid) << " waits with unheld " << quoted(name.short_name) << ":";
   msg << "condition wait with " << quoted(name.short_name) << " not held";
-  FindingSection *s = finding_add_section(f, title, msg, 2);
-  s->pcs = full_stack();
-  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  add_reporting_thread_section(f, title, msg, site);
   report_unlock();
   report_finding(f);
 }
@@ -447,9 +447,7 @@ void check_cond_binding(ThreadState *t, const void *cond, LockState *mutex, cons
   Str title, msg;
   title << "Thread " << thread_name(t->tid) << " waits with " << quoted(now.short_name) << ":";
   msg << "wait with " << quoted(now.short_name);
-  FindingSection *s = finding_add_section(f, title, msg, 2);
-  s->pcs = full_stack();
-  if (s->pcs.empty()) s->pcs = pcs_of(site);
+  add_reporting_thread_section(f, title, msg, site);
   Str b_title, b_msg;
   b_title << "earlier wait with " << quoted(before.short_name) << ":";
   b_msg << "earlier wait with " << quoted(before.short_name);
