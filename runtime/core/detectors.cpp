@@ -36,7 +36,7 @@ FindingSection *add_reporting_thread_section(Finding *f, const Str &title, const
 }
 
 LockName name_of(const LockState *lock) {
-  return describe_lock(lock->address, lock->kind, lock->id, lock->has_first_site.load() ? &lock->first_site : nullptr);
+  return describe_lock(lock->address, lock->kind, lock->id, lock_first_site(lock));
 }
 
 Str quoted(const Str &name) {
@@ -114,7 +114,7 @@ void report_lock_order_cycle(const Cycle &cycle) {
     const Edge *e = cycle.edges[i];
     const GraphNode *node = lock_graph().node(e->from);
     auto *name = internal_new<LockName>();
-    if (node) *name = describe_lock(node->address, node->kind, node->id, &node->first_site);
+    if (node) *name = describe_lock(node->address, node->kind, node->id, stack_depot_get(node->first_site));
     else name->display = name->short_name = name->stable_id = "?";
     names.push_back(name);
   }
@@ -149,13 +149,13 @@ void report_lock_order_cycle(const Cycle &cycle) {
     msg << "thread " << thread_name(e->first_thread) << " acquires " << quoted(to.short_name) << " while holding "
         << quoted(from.short_name);
     FindingSection *s = finding_add_section(f, title, msg, 2);
-    s->pcs = e->to_stack.empty() ? pcs_of(e->to_site) : e->to_stack;
+    s->pcs = e->to_stack.empty() ? pcs_of(stack_depot_copy(e->to_site)) : e->to_stack;
     Str held_title, held_msg;
     held_title << "held " << quoted(from.short_name) << ", acquired at:";
     held_msg << quoted(from.short_name) << " acquired here by thread " << thread_name(e->first_thread)
              << ", held while acquiring " << quoted(to.short_name);
     FindingSection *h = finding_add_section(f, held_title, held_msg, 4);
-    h->pcs = pcs_of(e->from_site);
+    h->pcs = pcs_of(stack_depot_copy(e->from_site));
   }
   for (LockName *name : names) internal_delete(name);
   report_unlock();
@@ -367,7 +367,7 @@ void report_invalid_use(ThreadState *t, LockState *lock, const char *operation, 
   Str d_title("destroyed at:"), d_msg;
   d_msg << quoted(name.short_name) << " destroyed here";
   FindingSection *d = finding_add_section(f, d_title, d_msg, 4);
-  if (lock->destroy_site) d->pcs = pcs_of(*lock->destroy_site);
+  if (lock->destroy_site) d->pcs = pcs_of(stack_depot_copy(lock->destroy_site));
   report_unlock();
   report_finding(f);
 }

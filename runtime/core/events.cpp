@@ -40,7 +40,7 @@ bool entry_is_live(ThreadState *t, const HeldLock &entry) {
 }
 
 __attribute__((noinline, cold)) void record_first_site(ThreadState *t, LockState *lock, const CallSite &site) {
-  lock->first_site = short_stack_here(t, site);
+  lock->first_site = stack_depot_put(short_stack_here(t, site));
   lock->has_first_site.store(true, std::memory_order_release);
 }
 
@@ -77,19 +77,30 @@ void add_edges(ThreadState *t, LockState *lock, unsigned flags, const CallSite &
     HeldLock *held = held_at(t, k);
     if (held->lock == lock || !entry_is_live(t, *held)) continue;
     any_edge = true;
+    // The repeat case: an edge with nothing left to learn needs no gate set.
+    Edge *known = lock_graph().find_edge(held->id, lock->id);
+    if (known && known->saturated.load(std::memory_order_acquire)) {
+      if (held->flags & kHeldEdgeInto) break;
+      continue;
+    }
     EdgeOccurrence occ;
     occ.from_lock = held->lock;
     occ.to_lock = lock;
     occ.from = held->id;
     occ.to = lock->id;
     occ.tid = t->tid;
-    occ.gate_count = collect_gates(t, k);
+    // Gates matter to the known-edge check only if the edge still has some.
+    bool gates_collected = !known || known->gate_count.load(std::memory_order_acquire) != 0;
+    occ.gate_count = gates_collected ? collect_gates(t, k) : 0;
     occ.gates = t->gate_scratch;
     occ.from_read = held->flags & kHeldRead;
     occ.to_read = flags & kAcquireRead;
     occ.from_try = held->flags & kHeldTry;
-    Edge *known = lock_graph().find_edge(occ.from, occ.to);
     if (!known || !LockGraph::occurrence_is_known(known, occ)) {
+      if (!gates_collected) {
+        occ.gate_count = collect_gates(t, k);
+        occ.gates = t->gate_scratch;
+      }
       if (!have_stack) {
         full_stack_here(&stack);
         to_site = short_stack_here(t, site);
@@ -98,8 +109,8 @@ void add_edges(ThreadState *t, LockState *lock, unsigned flags, const CallSite &
       occ.from_site = &held->site;
       occ.to_site = &to_site;
       occ.to_stack = &stack;
-      occ.from_first_site = &held->lock->first_site;
-      occ.to_first_site = &lock->first_site;
+      occ.from_first_site = held->lock->first_site;
+      occ.to_first_site = lock->first_site;
       Cycle cycle;
       if (lock_graph().add_occurrence(occ, &cycle)) report_lock_order_cycle(cycle);
     }
@@ -198,6 +209,44 @@ AcquireVerdict on_before_acquire(ThreadState *t, LockState *lock, unsigned flags
   return AcquireVerdict::kProceed;
 }
 
+namespace {
+// The edge from -> to through the thread's memo, then the shared table. Ids
+// are never reused and both are live here, so a memo entry whose edge still
+// names them is that edge (edges die only with one of their locks).
+Edge *find_known_edge(ThreadState *t, uint64_t from, uint64_t to) {
+  KnownEdge &memo = t->known_edges[(from * 31 + to) & (kKnownEdgeSlots - 1)];
+  if (memo.from == from && memo.to == to && memo.edge->from == from && memo.edge->to == to &&
+      !memo.edge->dead.load(std::memory_order_relaxed))
+    return memo.edge;
+  Edge *edge = lock_graph().find_edge(from, to);
+  if (edge) memo = KnownEdge{from, to, edge};
+  return edge;
+}
+}  // namespace
+
+bool nested_acquisition_is_known(ThreadState *t, LockState *lock, unsigned flags, uint8_t *held_flags) {
+  // Read holds recurse and rwlocks have the read/write misuse checks: those
+  // take the event path, as does a disabled detector (rare, not worth a case).
+  if (lock->kind == LockKind::kRwLock || (flags & kAcquireRead)) return false;
+  if (is_try_or_timed(flags)) return true;  // no edge into a try / timed acquisition
+  uint32_t n = held_size(t);
+  HeldLock *top = held_at(t, n - 1);
+  // Past the newest hold, add_edges would go on down (no edge went into it).
+  if (top->lock == lock || (n > 1 && !(top->flags & kHeldEdgeInto)) || !entry_is_live(t, *top)) return false;
+  if (!options().detect_lock_order) return false;
+  Edge *known = find_known_edge(t, top->id, lock->id);
+  if (!known) return false;
+  EdgeOccurrence occ;  // gates left empty: known only if the edge has none left
+  occ.from = top->id;
+  occ.to = lock->id;
+  occ.tid = t->tid;
+  occ.from_read = top->flags & kHeldRead;
+  occ.from_try = top->flags & kHeldTry;
+  if (!LockGraph::occurrence_is_known(known, occ)) return false;
+  *held_flags |= kHeldEdgeInto;
+  return true;
+}
+
 void on_contended(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site) {
   for_observers([&](const Observer &o) {
     if (o.contended) o.contended(t, lock, flags);
@@ -284,8 +333,7 @@ bool on_before_destroy(ThreadState *t, LockState *lock, const CallSite &site) {
 }
 
 void on_destroyed(ThreadState *t, LockState *lock, const CallSite &site) {
-  if (!lock->destroy_site) lock->destroy_site = internal_new<ShortStack>();
-  *lock->destroy_site = short_stack_here(t, site);
+  lock->destroy_site = stack_depot_put(short_stack_here(t, site));
   lock->destroyed.store(true, std::memory_order_release);
 }
 

@@ -47,6 +47,12 @@ struct CallSite {
 enum class AcquireVerdict { kProceed, kRefuse };
 
 AcquireVerdict on_before_acquire(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site, int *refuse_errno);
+// The repeat case of a nested acquisition (see run_acquire): true when the
+// thread holds locks but every edge this acquisition would make is known with
+// nothing new (no gate set, thread or read mode to add), or none is made (a
+// try / timed lock); then `held_flags` gets kHeldEdgeInto as on_acquired
+// would set it. Never reports, never writes shared state.
+bool nested_acquisition_is_known(ThreadState *t, LockState *lock, unsigned flags, uint8_t *held_flags);
 void on_contended(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site);
 void on_acquired(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site, bool was_contended);
 void on_acquire_failed(ThreadState *t, LockState *lock, unsigned flags, int error, bool was_contended);

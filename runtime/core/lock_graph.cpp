@@ -30,7 +30,10 @@ Edge *LockGraph::find_edge(uint64_t from, uint64_t to) const {
     if (slot_from == 0) return nullptr;
     if (slot_from == from && slot.to.load(std::memory_order_acquire) == to) {
       Edge *edge = slot.edge.load(std::memory_order_acquire);
-      if (edge && !edge->dead.load(std::memory_order_relaxed)) return edge;
+      // The slot may have been emptied and refilled by an in-place rebuild
+      // since `from` was read: the edge itself says what it is (edge memory
+      // outlives any reader, see kRetiredQuarantine).
+      if (edge && !edge->dead.load(std::memory_order_relaxed) && edge->from == from && edge->to == to) return edge;
       // a tombstone: keep probing, a live copy may sit further on
     }
   }
@@ -50,7 +53,7 @@ bool LockGraph::occurrence_is_known(const Edge *edge, const EdgeOccurrence &occ)
   return true;
 }
 
-GraphNode *LockGraph::node_locked(uint64_t id, bool create, const LockState *state, const ShortStack *first_site) {
+GraphNode *LockGraph::node_locked(uint64_t id, bool create, const LockState *state, uint32_t first_site) {
   size_t mask = node_capacity_ - 1;
   size_t tombstone = SIZE_MAX;
   size_t i = mix64(id) & mask;
@@ -75,7 +78,7 @@ GraphNode *LockGraph::node_locked(uint64_t id, bool create, const LockState *sta
     n->address = state->address;
     n->kind = state->kind;
   }
-  if (first_site) n->first_site = *first_site;
+  n->first_site = first_site;
   ++live_nodes_;
   if (node_used_ * 2 > node_capacity_) {  // rehash, dropping tombstones
     size_t old_capacity = node_capacity_;
@@ -105,18 +108,19 @@ GraphNode *LockGraph::node_locked(uint64_t id, bool create, const LockState *sta
 
 const GraphNode *LockGraph::node(uint64_t id) {
   SpinGuard guard(lock_);
-  return node_locked(id, false, nullptr, nullptr);
+  return node_locked(id, false, nullptr, 0);
 }
 
 void LockGraph::table_insert(Edge *edge) {
   EdgeTable *table = table_.load(std::memory_order_relaxed);
   if ((table->used + 1) * 2 > table->capacity) {
-    grow_table();
+    grow_table();  // an in-place rebuild may already have inserted `edge` (it is in its node's list)
     table = table_.load(std::memory_order_relaxed);
   }
   size_t mask = table->capacity - 1;
   size_t i = edge_hash(edge->from, edge->to) & mask;
-  while (table->slots[i].from.load(std::memory_order_relaxed) != 0) i = (i + 1) & mask;
+  for (; table->slots[i].from.load(std::memory_order_relaxed) != 0; i = (i + 1) & mask)
+    if (table->slots[i].edge.load(std::memory_order_relaxed) == edge) return;
   EdgeSlot &slot = table->slots[i];
   slot.edge.store(edge, std::memory_order_relaxed);
   slot.to.store(edge->to, std::memory_order_relaxed);
@@ -138,12 +142,25 @@ void LockGraph::table_remove(Edge *edge) {
   }
 }
 
-// Rebuilds into a table sized for the live edges. The old table is leaked on
-// purpose: lock-free readers may still be probing it (total waste <= 2x).
+// Rebuilds the table for the live edges, dropping tombstones. When the live
+// edges fit the current capacity, the table is rebuilt in place: a lock-free
+// reader racing with it may miss an edge (find_edge returns null, and the
+// caller then takes the graph lock and finds the edge in the node's list) or
+// see a slot refilled with another edge (find_edge checks the edge's own
+// from/to), never a wrong edge, and always finds an empty slot (at most half
+// the slots are used). Only a bigger table is a new allocation; the old one is
+// leaked on purpose (readers may still probe it), and since capacities only
+// double, all leaked tables together are smaller than the live one. (Leaking
+// a same-size table at every tombstone cleanup cost ~0.5 KiB per retired lock
+// identity, e.g. per exited thread that had a lock of its own.)
 void LockGraph::grow_table() {
   EdgeTable *old = table_.load(std::memory_order_relaxed);
   size_t capacity = 1024;
   while (capacity < (live_edges_ + 1) * 4) capacity <<= 1;
+  if (capacity <= old->capacity) {
+    rebuild_in_place(old);
+    return;
+  }
   auto *table = static_cast<EdgeTable *>(internal_alloc(sizeof(EdgeTable) + capacity * sizeof(EdgeSlot)));
   table->capacity = capacity;
   table->used = 0;
@@ -158,6 +175,23 @@ void LockGraph::grow_table() {
     ++table->used;
   }
   table_.store(table, std::memory_order_release);
+}
+
+// Under lock_: empties every slot, then re-inserts the live edges (found
+// through the nodes' out-lists, which hold exactly the live edges).
+void LockGraph::rebuild_in_place(EdgeTable *table) {
+  for (size_t i = 0; i < table->capacity; ++i) {
+    EdgeSlot &slot = table->slots[i];
+    slot.from.store(0, std::memory_order_release);
+    slot.edge.store(nullptr, std::memory_order_release);
+    slot.to.store(0, std::memory_order_relaxed);
+  }
+  table->used = 0;
+  for (size_t i = 0; i < node_capacity_; ++i) {
+    GraphNode *n = nodes_[i];
+    if (!n || n->id == 0) continue;
+    for (Edge *e = n->out; e; e = e->next_out) table_insert(e);
+  }
 }
 
 void LockGraph::merge(Edge *edge, const EdgeOccurrence &occ, bool *changed) {
@@ -201,7 +235,7 @@ bool LockGraph::add_occurrence(const EdgeOccurrence &occ, Cycle *cycle) {
   bool changed = false;
   if (!edge) {
     GraphNode *to_node = node_locked(occ.to, true, occ.to_lock, occ.to_first_site);
-    GraphNode *from_node = node_locked(occ.from, false, nullptr, nullptr);
+    GraphNode *from_node = node_locked(occ.from, false, nullptr, 0);
     edge = internal_new<Edge>();
     edge->from = occ.from;
     edge->to = occ.to;
@@ -215,8 +249,8 @@ bool LockGraph::add_occurrence(const EdgeOccurrence &occ, Cycle *cycle) {
     edge->from_read_only.store(occ.from_read, std::memory_order_relaxed);
     edge->to_read_only.store(occ.to_read, std::memory_order_relaxed);
     edge->from_try = occ.from_try;
-    if (occ.from_site) edge->from_site = *occ.from_site;
-    if (occ.to_site) edge->to_site = *occ.to_site;
+    if (occ.from_site) edge->from_site = stack_depot_put(*occ.from_site);
+    if (occ.to_site) edge->to_site = stack_depot_put(*occ.to_site);
     if (occ.to_stack) edge->to_stack = *occ.to_stack;
     edge->next_out = from_node->out;
     from_node->out = edge;
@@ -235,7 +269,7 @@ bool LockGraph::add_occurrence(const EdgeOccurrence &occ, Cycle *cycle) {
 bool LockGraph::reachable(uint64_t start, uint64_t target) {
   uint64_t gen = ++mark_gen_;
   Vec<GraphNode *> stack;
-  GraphNode *first = node_locked(start, false, nullptr, nullptr);
+  GraphNode *first = node_locked(start, false, nullptr, 0);
   if (!first) return false;
   first->mark = gen;
   stack.push_back(first);
@@ -244,7 +278,7 @@ bool LockGraph::reachable(uint64_t start, uint64_t target) {
     stack.pop_back();
     if (n->id == target) return true;
     for (Edge *e = n->out; e; e = e->next_out) {
-      GraphNode *next = node_locked(e->to, false, nullptr, nullptr);
+      GraphNode *next = node_locked(e->to, false, nullptr, 0);
       if (next && next->mark != gen) {
         next->mark = gen;
         stack.push_back(next);
@@ -296,8 +330,8 @@ bool LockGraph::enumerate_cycles(Edge *new_edge, Cycle *cycle) {
   Vec<Frame> stack;
   Vec<Edge *> path;
   path.push_back(new_edge);
-  GraphNode *start = node_locked(new_edge->to, false, nullptr, nullptr);
-  GraphNode *from = node_locked(new_edge->from, false, nullptr, nullptr);
+  GraphNode *start = node_locked(new_edge->to, false, nullptr, 0);
+  GraphNode *from = node_locked(new_edge->from, false, nullptr, 0);
   if (!start || !from) return false;
   start->on_path = true;
   from->on_path = true;
@@ -331,7 +365,7 @@ bool LockGraph::enumerate_cycles(Edge *new_edge, Cycle *cycle) {
       path.pop_back();
       continue;
     }
-    GraphNode *next = node_locked(e->to, false, nullptr, nullptr);
+    GraphNode *next = node_locked(e->to, false, nullptr, 0);
     if (!next || next->on_path) {
       path.pop_back();
       continue;
@@ -370,8 +404,8 @@ bool LockGraph::remember_report(const Vec<Edge *> &edges) {
 }
 
 void LockGraph::unlink_edge(Edge *edge) {
-  GraphNode *from = node_locked(edge->from, false, nullptr, nullptr);
-  GraphNode *to = node_locked(edge->to, false, nullptr, nullptr);
+  GraphNode *from = node_locked(edge->from, false, nullptr, 0);
+  GraphNode *to = node_locked(edge->to, false, nullptr, 0);
   if (from)
     for (Edge **link = &from->out; *link; link = &(*link)->next_out)
       if (*link == edge) {
@@ -387,6 +421,7 @@ void LockGraph::unlink_edge(Edge *edge) {
   edge->dead.store(true, std::memory_order_release);
   table_remove(edge);
   --live_edges_;
+  edge->to_stack = Vec<uintptr_t>();  // lock-free readers never read it: free it now, not after the quarantine
   // quarantine, then free the oldest
   edge->next_retired = nullptr;
   if (retired_tail_) retired_tail_->next_retired = edge;
@@ -404,7 +439,7 @@ void LockGraph::unlink_edge(Edge *edge) {
 
 void LockGraph::retire_lock(uint64_t id) {
   SpinGuard guard(lock_);
-  GraphNode *n = node_locked(id, false, nullptr, nullptr);
+  GraphNode *n = node_locked(id, false, nullptr, 0);
   if (!n) return;
   while (n->out) unlink_edge(n->out);
   while (n->in) unlink_edge(n->in);

@@ -33,8 +33,9 @@ struct Edge {
   bool from_try = false;             // first occurrence: `from` was try/timed-acquired
   std::atomic<bool> saturated{false};      // nothing left to learn
   std::atomic<bool> dead{false};
-  ShortStack from_site{};            // first occurrence: acquisition of `from`
-  ShortStack to_site{};              // first occurrence: acquisition of `to` (short)
+  // Stack-depot ids (core/stack_depot.h; 0 = none) of the first occurrence:
+  uint32_t from_site = 0;            // acquisition of `from`
+  uint32_t to_site = 0;              // acquisition of `to` (short)
   Vec<uintptr_t> to_stack;           // first occurrence: full stack acquiring `to`
   Edge *next_out = nullptr;
   Edge *next_in = nullptr;
@@ -45,7 +46,7 @@ struct GraphNode {
   uint64_t id = 0;
   uintptr_t address = 0;
   LockKind kind = LockKind::kMutex;
-  ShortStack first_site{};
+  uint32_t first_site = 0;           // stack-depot id of the first acquisition, 0 if none
   Edge *out = nullptr;
   Edge *in = nullptr;
   uint64_t mark = 0;
@@ -64,8 +65,8 @@ struct EdgeOccurrence {
   const ShortStack *from_site = nullptr;
   const ShortStack *to_site = nullptr;
   const Vec<uintptr_t> *to_stack = nullptr;
-  const ShortStack *from_first_site = nullptr;  // first acquisition sites, for node names
-  const ShortStack *to_first_site = nullptr;
+  uint32_t from_first_site = 0;      // first acquisition sites (stack-depot ids), for node names
+  uint32_t to_first_site = 0;
 };
 
 struct Cycle {
@@ -119,10 +120,11 @@ class LockGraph {
     EdgeSlot slots[1];
   };
 
-  GraphNode *node_locked(uint64_t id, bool create, const LockState *state, const ShortStack *first_site);
+  GraphNode *node_locked(uint64_t id, bool create, const LockState *state, uint32_t first_site);
   void table_insert(Edge *edge);
   void table_remove(Edge *edge);
   void grow_table();
+  void rebuild_in_place(EdgeTable *table);
   void merge(Edge *edge, const EdgeOccurrence &occurrence, bool *changed);
   bool find_cycle(Edge *new_edge, Cycle *cycle);
   bool reachable(uint64_t from, uint64_t target);

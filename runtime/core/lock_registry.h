@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include "core/stack.h"
+#include "core/stack_depot.h"
 
 namespace interlock {
 
@@ -31,10 +32,18 @@ struct LockState {
   // watches this lock's acquisitions (on_acquired then notifies observers).
   // Next to `owner`: the check costs no extra cache line.
   std::atomic<uint32_t> liveness_watch{0};
-  ShortStack first_site{};           // first acquisition: names and stable ids
-  ShortStack *destroy_site = nullptr;  // last pthread_*_destroy (allocated at the first one)
+  // Stack-depot ids (core/stack_depot.h, 0 = none): 4 bytes each instead of
+  // a 56-byte ShortStack per lock; locks made at one site share one stack.
+  uint32_t first_site = 0;           // first acquisition: names and stable ids (valid once has_first_site)
+  uint32_t destroy_site = 0;         // last pthread_*_destroy
   std::atomic<LockState *> bucket_next{nullptr};
 };
+static_assert(sizeof(LockState) <= 64, "LockState should stay one cache line");
+
+// The first-acquisition stack of `lock`, or null when none was recorded yet.
+inline const ShortStack *lock_first_site(const LockState *lock) {
+  return lock->has_first_site.load(std::memory_order_acquire) ? stack_depot_get(lock->first_site) : nullptr;
+}
 
 // Spare fields (glibc x86-64 layouts): the robust-list link of a non-robust,
 // non-process-shared mutex and __pad2 of a process-private rwlock.

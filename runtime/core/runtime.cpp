@@ -12,6 +12,7 @@
 #include "report/finding.h"
 #include "report/suppressions.h"
 #include "interceptors/real_functions.h"
+#include "interceptors/signal_chain.h"
 #include "liveness/liveness.h"
 
 namespace interlock {
@@ -19,7 +20,6 @@ namespace {
 
 std::atomic<int> g_init_state{0};  // 0 no, 1 running, 2 done
 __thread bool t_initializing __attribute__((tls_model("initial-exec")));
-struct sigaction g_previous_abort;
 
 void on_process_exit() {
   ThreadState *t = current_thread();
@@ -32,33 +32,19 @@ void on_process_exit() {
   }
 }
 
-void on_abort_signal(int signal_number, siginfo_t *info, void *context) {
-  finalize_reports(true);
-  // Chain to the previous handler; with none, abort() re-raises with the
-  // default action once we return.
-  if (g_previous_abort.sa_flags & SA_SIGINFO) {
-    if (g_previous_abort.sa_sigaction) g_previous_abort.sa_sigaction(signal_number, info, context);
-  } else if (g_previous_abort.sa_handler != SIG_DFL && g_previous_abort.sa_handler != SIG_IGN) {
-    g_previous_abort.sa_handler(signal_number);
-  }
-}
-
-void install_abort_handler() {
-  struct sigaction action {};
-  action.sa_sigaction = on_abort_signal;
-  action.sa_flags = SA_SIGINFO | SA_RESETHAND;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGABRT, &action, &g_previous_abort);
-}
+// From the SIGABRT handler (interceptors/signal.cpp), which then chains to
+// the program's own SIGABRT action.
+void write_reports_on_abort() { finalize_reports(true); }
 
 // fork(): take every runtime spin lock (in their nesting order: report ->
-// registry -> graph/cond -> threads -> allocator) so that the child never
+// registry -> graph/cond -> stack depot -> threads -> allocator) so that the child never
 // starts with one held by a thread that does not exist there.
 void before_fork() {
   if (t_runtime_forking) return;
   report_lock();
   registry_fork_lock();
   detectors_fork_lock();
+  stack_depot_fork_lock();  // after the graph lock: the graph stores edge sites in the depot
   threads_fork_lock();
   internal_alloc_fork_lock();
 }
@@ -67,6 +53,7 @@ void after_fork_parent() {
   if (t_runtime_forking) return;
   internal_alloc_fork_unlock();
   threads_fork_unlock();
+  stack_depot_fork_unlock();
   detectors_fork_unlock();
   registry_fork_unlock();
   report_unlock();
@@ -76,6 +63,7 @@ void after_fork_child() {
   if (t_runtime_forking) return;  // the symbolizer child: execs at once
   internal_alloc_fork_unlock();
   threads_fork_unlock();
+  stack_depot_fork_unlock();
   detectors_fork_unlock();
   registry_fork_unlock();
   report_lock_reset_in_child();
@@ -107,7 +95,7 @@ void initialize() {
   refresh_code_ranges();
   lock_graph();
   atexit(on_process_exit);
-  install_abort_handler();
+  install_abort_chain(write_reports_on_abort);
   pthread_atfork(before_fork, after_fork_parent, after_fork_child);
   install_liveness_detectors();  // issue #4; after atexit(on_process_exit): its table prints first
   if (options().verbosity >= 1) {

@@ -11,6 +11,17 @@
 
 namespace interlock {
 
+struct Edge;  // core/lock_graph.h
+
+// A per-thread memo of lock-graph edges this thread found known (the repeat
+// case of nested acquisitions): saves the shared hash-table probe. Direct-
+// mapped; an entry is re-checked against the edge before use.
+struct KnownEdge {
+  uint64_t from = 0, to = 0;
+  Edge *edge = nullptr;
+};
+constexpr uint32_t kKnownEdgeSlots = 16;
+
 enum HeldFlags : uint8_t {
   kHeldTry = 1,        // acquired by trylock or a timed lock: no edge went into it
   kHeldRead = 2,       // read (shared) hold of a rwlock
@@ -45,6 +56,7 @@ struct ThreadState {
   uint64_t *gate_scratch = nullptr;
   uint32_t gate_capacity = 0;
   bool pending_edge_into = false;  // set by on_before_acquire for on_acquired
+  KnownEdge known_edges[kKnownEdgeSlots];
   ThreadState *next_free = nullptr;
 };
 

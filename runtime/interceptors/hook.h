@@ -28,16 +28,48 @@ inline ThreadState *hook_thread() {
 
 inline bool acquired_ok(int rc) { return rc == 0 || rc == EOWNERDEAD; }
 
-// Runs one acquisition through the events. `try_once` is the real trylock,
-// `block` the real blocking (or timed) call.
-template <typename TryOnce, typename Block>
-int run_acquire(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site, TryOnce try_once, Block block) {
-  RuntimeScope scope(t);
-  DeferInversionHalt defer;  // halt_on_error: let a real deadlock be reported first
-  int refuse = 0;
-  if (on_before_acquire(t, lock, flags, site, &refuse) == AcquireVerdict::kRefuse) return refuse;
+// ---------------------------------------------------------------------------
+// The fast path (issue #2, item 10). Most acquisitions teach the detectors
+// nothing: the thread holds no lock (no edge, no double lock possible), or
+// every edge it would make is already known with nothing left to learn
+// (lockdep's "repeat case"). When the lock is also "plain" (alive, already
+// named, not owned by this thread, not watched by a liveness detector), the
+// interceptor tries the real lock and, on success, pushes the held entry
+// itself: no event call, no global lock, no allocation. Everything else
+// (new edges, contention, failures, misuse) takes the event path below.
+inline bool lock_is_plain(const ThreadState *t, const LockState *lock) {
+  return !lock->destroyed.load(std::memory_order_relaxed) && lock->has_first_site.load(std::memory_order_relaxed) &&
+         lock->liveness_watch.load(std::memory_order_relaxed) == 0 &&
+         lock->owner.load(std::memory_order_relaxed) != t->tid && !g_observe_every_acquisition;
+}
+
+// Whether this acquisition is routine, and the flags of its held entry.
+__attribute__((always_inline)) inline bool acquisition_is_routine(ThreadState *t, LockState *lock, unsigned flags,
+                                                                   uint8_t *held_flags) {
+  *held_flags = uint8_t(((flags & (kAcquireTry | kAcquireTimed)) ? kHeldTry : 0) | ((flags & kAcquireRead) ? kHeldRead : 0));
+  if (!lock_is_plain(t, lock)) return false;
+  return held_size(t) == 0 || nested_acquisition_is_known(t, lock, flags, held_flags);
+}
+
+__attribute__((always_inline)) inline void push_routine_hold(ThreadState *t, LockState *lock, uint8_t held_flags,
+                                                              const CallSite &site) {
+  HeldLock *entry = held_emplace(t);
+  entry->lock = lock;
+  entry->id = lock->id;
+  capture_short_stack(&entry->site, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
+  entry->count = 1;
+  entry->flags = held_flags;
+  if (held_flags & kHeldRead) lock->readers.fetch_add(1, std::memory_order_relaxed);
+  else lock->owner.store(t->tid, std::memory_order_relaxed);
+  held_commit(t);
+}
+
+// After the first real attempt returned `rc` (not an uncontended success):
+// contention (wait for the lock, with the wait-for check), or the result of
+// a try / failed attempt, through the events.
+template <typename Block>
+int finish_acquire(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site, int rc, Block block) {
   bool contended = false;
-  int rc = try_once();
   if (rc == EBUSY && !(flags & kAcquireTry)) {
     contended = true;
     on_contended(t, lock, flags, site);
@@ -46,6 +78,59 @@ int run_acquire(ThreadState *t, LockState *lock, unsigned flags, const CallSite 
   if (acquired_ok(rc)) on_acquired(t, lock, flags, site, contended);
   else on_acquire_failed(t, lock, flags, rc, contended);
   return rc;
+}
+
+// Runs one acquisition. `try_once` is the real trylock, `block` the real
+// blocking (or timed) call: trying first is how contention is seen before
+// the thread blocks (the wait-for check runs then).
+template <typename TryOnce, typename Block>
+int run_acquire(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site, TryOnce try_once, Block block) {
+  uint8_t held_flags;
+  if (__builtin_expect(acquisition_is_routine(t, lock, flags, &held_flags), 1)) {
+    int rc = try_once();
+    if (__builtin_expect(rc == 0, 1)) {
+      push_routine_hold(t, lock, held_flags, site);
+      return 0;
+    }
+    RuntimeScope scope(t);
+    DeferInversionHalt defer;
+    t->pending_edge_into = held_flags & kHeldEdgeInto;  // for on_acquired after contention
+    return finish_acquire(t, lock, flags, site, rc, block);
+  }
+  RuntimeScope scope(t);
+  DeferInversionHalt defer;  // halt_on_error: let a real deadlock be reported first
+  int refuse = 0;
+  if (on_before_acquire(t, lock, flags, site, &refuse) == AcquireVerdict::kRefuse) return refuse;
+  return finish_acquire(t, lock, flags, site, try_once(), block);
+}
+
+// The release fast path: the lock is the thread's newest hold, found by
+// address (no registry lookup), still the same identity (the tag in its
+// spare field, if it was tagged, is unchanged) and owned as the model says.
+// Returns false when the event path must decide (misuse, out-of-order
+// release, profiling).
+__attribute__((always_inline)) inline bool try_fast_release(ThreadState *t, const void *address, const uint64_t *tag_field) {
+  uint32_t n = held_size(t);
+  if (__builtin_expect(n == 0 || g_observe_every_acquisition, 0)) return false;
+  HeldLock *top = held_at(t, n - 1);
+  LockState *lock = top->lock;
+  if (lock->address != reinterpret_cast<uintptr_t>(address) || top->id != lock->id) return false;
+  if (tag_field && lock->tag && __atomic_load_n(tag_field, __ATOMIC_RELAXED) != lock->tag) return false;
+  if (top->flags & kHeldRead) {
+    if (lock->readers.load(std::memory_order_relaxed) == 0) return false;
+    if (--top->count == 0) {
+      lock->readers.fetch_sub(1, std::memory_order_relaxed);
+      held_remove(t, top);
+    }
+    return true;
+  }
+  if (lock->owner.load(std::memory_order_relaxed) != t->tid) return false;
+  // Update the model before the real unlock, or a new owner could be clobbered.
+  if (--top->count == 0) {
+    lock->owner.store(0, std::memory_order_relaxed);
+    held_remove(t, top);
+  }
+  return true;
 }
 
 }  // namespace interlock

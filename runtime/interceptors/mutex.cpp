@@ -6,6 +6,13 @@
 
 using namespace interlock;
 
+namespace {
+// The field lookup_mutex() keeps the identity tag in (see lock_registry.h).
+const uint64_t *tag_field_of(const pthread_mutex_t *mutex) {
+  return reinterpret_cast<const uint64_t *>(&mutex->__data.__list.__next);
+}
+}  // namespace
+
 INTERLOCK_EXPORT int pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr) {
   if (!ensure_real_functions()) return 0;
   int rc = real.mutex_init(mutex, attr);
@@ -66,6 +73,7 @@ INTERLOCK_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *mutex, clockid_t c
 INTERLOCK_EXPORT int pthread_mutex_unlock(pthread_mutex_t *mutex) {
   ThreadState *t = hook_thread();
   if (!t) return ensure_real_functions() ? real.mutex_unlock(mutex) : 0;
+  if (__builtin_expect(try_fast_release(t, mutex, tag_field_of(mutex)), 1)) return real.mutex_unlock(mutex);
   CallSite site = INTERLOCK_CALL_SITE();
   RuntimeScope scope(t);
   LockState *lock = lookup_mutex(mutex);

@@ -87,6 +87,9 @@ INTERLOCK_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *rwlock, clocki
 INTERLOCK_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *rwlock) {
   ThreadState *t = hook_thread();
   if (!t) return ensure_real_functions() ? real.rwlock_unlock(rwlock) : 0;
+  // The field lookup_rwlock() keeps the identity tag in (see lock_registry.h).
+  const auto *tag_field = reinterpret_cast<const uint64_t *>(&rwlock->__data.__pad2);
+  if (__builtin_expect(try_fast_release(t, rwlock, tag_field), 1)) return real.rwlock_unlock(rwlock);
   CallSite site = INTERLOCK_CALL_SITE();
   RuntimeScope scope(t);
   LockState *lock = lookup_rwlock(rwlock);

@@ -9,7 +9,7 @@
 
 #include "interceptors/hook.h"
 #include "interceptors/liveness_real.h"
-#include "liveness/liveness.h"
+#include "interceptors/wait_hooks.h"
 
 using namespace interlock;
 
@@ -21,48 +21,29 @@ using SemFn = int (*)(sem_t *);
 using TimedFn = int (*)(sem_t *, const struct timespec *);
 using ClockFn = int (*)(sem_t *, clockid_t, const struct timespec *);
 
-// Use-after-destroy check for the non-blocking calls; keeps errno.
+// Use-after-destroy check for the non-blocking calls.
 void check_use(sem_t *sem, const char *operation, const CallSite &site) {
-  ThreadState *t = hook_thread();
-  if (!t) return;
-  int saved_errno = errno;
-  RuntimeScope scope(t);
-  liveness_check_use(t, WaitKind::kSemaphore, sem, operation, site);
-  errno = saved_errno;
+  if (ThreadState *t = hook_thread()) check_liveness_use(t, WaitKind::kSemaphore, sem, operation, site);
 }
 
 // The shared sequence of the waits: try first; only a wait that blocks is
-// tracked.
+// tracked. A failed try must not leak its EAGAIN into a successful wait.
 template <typename Block>
 int sem_wait_common(sem_t *sem, const char *operation, const CallSite &site, Block block) {
   ThreadState *t = hook_thread();
   if (!t) return block();
+  check_liveness_use(t, WaitKind::kSemaphore, sem, operation, site);
   int saved_errno = errno;
-  {
-    RuntimeScope scope(t);
-    liveness_check_use(t, WaitKind::kSemaphore, sem, operation, site);
-  }
   auto trywait = liveness_real<SemFn>(g_sem_trywait, "sem_trywait");
   if (trywait && trywait(sem) == 0) return 0;
   errno = saved_errno;
-  {
-    RuntimeScope scope(t);
-    liveness_wait_begin(t, WaitKind::kSemaphore, sem, 0, site.frame);
-  }
-  int rc = block();
-  int block_errno = errno;
-  {
-    RuntimeScope scope(t);
-    liveness_wait_end(t);
-  }
-  errno = block_errno;
-  return rc;
+  return run_watched_wait(t, WaitKind::kSemaphore, sem, site, block);
 }
 }  // namespace
 
 INTERLOCK_EXPORT int sem_init(sem_t *sem, int shared, unsigned value) {
   int rc = liveness_real<InitFn>(g_sem_init, "sem_init")(sem, shared, value);
-  if (rc == 0 && hook_thread()) liveness_object_created(sem);
+  note_liveness_init(rc, sem);
   return rc;
 }
 
@@ -94,17 +75,5 @@ INTERLOCK_EXPORT int sem_post(sem_t *sem) {
 
 INTERLOCK_EXPORT int sem_destroy(sem_t *sem) {
   auto real_destroy = liveness_real<SemFn>(g_sem_destroy, "sem_destroy");
-  ThreadState *t = hook_thread();
-  if (!t) return real_destroy(sem);
-  CallSite site = INTERLOCK_CALL_SITE();
-  {
-    RuntimeScope scope(t);
-    liveness_check_destroy(t, WaitKind::kSemaphore, sem, site);
-  }
-  int rc = real_destroy(sem);
-  if (rc == 0) {
-    RuntimeScope scope(t);
-    liveness_object_destroyed(t, sem, site);
-  }
-  return rc;
+  return run_checked_destroy(WaitKind::kSemaphore, sem, INTERLOCK_CALL_SITE(), [&] { return real_destroy(sem); });
 }

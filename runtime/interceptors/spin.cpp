@@ -44,6 +44,7 @@ INTERLOCK_EXPORT int pthread_spin_trylock(pthread_spinlock_t *spin) {
 INTERLOCK_EXPORT int pthread_spin_unlock(pthread_spinlock_t *spin) {
   ThreadState *t = hook_thread();
   if (!t) return ensure_real_functions() ? real.spin_unlock(spin) : 0;
+  if (__builtin_expect(try_fast_release(t, const_cast<const int *>(spin), nullptr), 1)) return real.spin_unlock(spin);
   CallSite site = INTERLOCK_CALL_SITE();
   RuntimeScope scope(t);
   LockState *lock = lookup_plain(const_cast<const int *>(spin), LockKind::kSpinLock);

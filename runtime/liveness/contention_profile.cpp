@@ -122,7 +122,7 @@ void print_profile_table() {
   for (size_t i = 0; i < all.size() && i < rows; ++i) {
     LockStats *s = all[i];
     LockName name = describe_lock(s->lock->address, s->lock->kind, s->lock->id,
-                                  s->lock->has_first_site.load() ? &s->lock->first_site : nullptr);
+                                  lock_first_site(s->lock));
     Str line("  ");
     line << name.display;
     pad_to(&line, 40);
@@ -159,7 +159,7 @@ void append_liveness_run_properties(Str *out) {
   for (size_t i = 0; i < all.size(); ++i) {
     LockStats *s = all[i];
     LockName name = describe_lock(s->lock->address, s->lock->kind, s->lock->id,
-                                  s->lock->has_first_site.load() ? &s->lock->first_site : nullptr);
+                                  lock_first_site(s->lock));
     if (i) *out << ",";
     *out << "{\"lock\":";
     json_string(out, name.stable_id.c_str());

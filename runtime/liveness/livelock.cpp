@@ -86,7 +86,7 @@ void report_livelock(const Vec<Member> &members, uint64_t now) {
                                      << thread_name(holder.tid) << ", over " << liveness_duration(now - m.since_ns)
                                      << ", never acquiring it\n";
     LockName stable = describe_lock(m.lock->address, m.lock->kind, m.lock->id,
-                                    m.lock->has_first_site.load() ? &m.lock->first_site : nullptr);
+                                    lock_first_site(m.lock));
     f->fingerprint_basis << stable.stable_id << "\n";
   }
   f->message << "Livelock: threads " << who << " keep failing to acquire locks held by each other (";

@@ -288,7 +288,7 @@ Str liveness_duration(uint64_t ns) {
 
 Str liveness_lock_name(const LockState *lock) {
   LockName name = describe_lock(lock->address, lock->kind, lock->id,
-                                lock->has_first_site.load() ? &lock->first_site : nullptr);
+                                lock_first_site(lock));
   Str s;
   s << "`" << name.short_name << "`";
   return s;

@@ -68,7 +68,7 @@ void report_starvation(const Watch &w, const WaitSnapshot &wait, uint64_t now, u
   Finding *f = finding_new(Rule::kStarvation);
   Str lock = liveness_lock_name(w.lock);
   LockName stable = describe_lock(w.lock->address, w.lock->kind, w.lock->id,
-                                  w.lock->has_first_site.load() ? &w.lock->first_site : nullptr);
+                                  lock_first_site(w.lock));
   f->fingerprint_basis << stable.stable_id << "\n";
   bool writer_starved = wait.kind == WaitKind::kRwWrite && reads * 2 > total;
   Str waited = liveness_duration(now - wait.since_ns);

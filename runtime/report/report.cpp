@@ -350,9 +350,31 @@ void note_degraded(const char *what) {
   report_unlock();
 }
 
-void finalize_reports(bool from_signal) {
-  if (g_finalized.exchange(true)) return;
+// After a SIGABRT the program's own handler may return and the program go
+// on (raise(SIGABRT) under a handler, SIG_IGN): the exit path then writes the
+// SARIF file again when findings came after the one written from the signal.
+namespace {
+std::atomic<bool> g_finalized_by_signal{false};
+size_t g_findings_written_by_signal = 0;
+
+void rewrite_after_signal() {
   report_lock();
+  if (*options().sarif && g_findings.size() != g_findings_written_by_signal) write_sarif_file(true);
+  report_unlock();
+  shutdown_symbolizer();
+}
+}  // namespace
+
+void finalize_reports(bool from_signal) {
+  if (g_finalized.exchange(true)) {
+    if (!from_signal && g_finalized_by_signal.exchange(false)) rewrite_after_signal();
+    return;
+  }
+  report_lock();
+  if (from_signal) {
+    g_findings_written_by_signal = g_findings.size();
+    g_finalized_by_signal.store(true);
+  }
   if (*options().sarif) write_sarif_file(true);
   if (options().verbosity >= 1 || any_counting_finding()) {
     Str text;

@@ -238,7 +238,7 @@ void append_lock_graph(Str *out) {
   Str locks, edges;
   lock_graph().visit(
       [&](const GraphNode &n) {
-        LockName name = describe_lock(n.address, n.kind, n.id, &n.first_site);
+        LockName name = describe_lock(n.address, n.kind, n.id, stack_depot_get(n.first_site));
         names.push_back(NodeName{n.id, internal_new<Str>(name.stable_id)});
         if (names.size() > 1) locks << ",";
         locks << "{";
@@ -252,7 +252,7 @@ void append_lock_graph(Str *out) {
         json_string(&locks, lock_kind_name(n.kind));
         locks << ",";
         key(&locks, "site");
-        append_site(&locks, n.first_site);
+        append_site(&locks, stack_depot_copy(n.first_site));
         locks << "}";
       },
       [&](const Edge &e) {
@@ -275,10 +275,10 @@ void append_lock_graph(Str *out) {
         edges.append_u64(e.first_thread ? e.first_thread - 1 : 0);
         edges << ",";
         key(&edges, "fromSite");
-        append_site(&edges, e.from_site);
+        append_site(&edges, stack_depot_copy(e.from_site));
         edges << ",";
         key(&edges, "toSite");
-        append_site(&edges, e.to_site);
+        append_site(&edges, stack_depot_copy(e.to_site));
         edges << ",";
         key(&edges, "fromTry");
         edges << (e.from_try ? "true" : "false");

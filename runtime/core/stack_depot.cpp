@@ -1,0 +1,139 @@
+#include "core/stack_depot.h"
+
+#include <atomic>
+
+#include "common/containers.h"
+#include "common/internal_alloc.h"
+#include "common/spin_lock.h"
+
+namespace interlock {
+namespace {
+
+// One stored stack: 64 bytes, one cache line.
+struct DepotEntry {
+  std::atomic<uint32_t> next;   // next id in the same bucket, 0 ends the chain
+  uint32_t hash;
+  ShortStack stack;
+};
+static_assert(sizeof(DepotEntry) <= 64, "a depot entry should fit one cache line");
+
+// Entries live in chunks indexed by id (id -> chunk -> entry), allocated on
+// demand; the chunk table covers every 32-bit id and costs memory only where
+// touched. Chains of ids hang off a bucket array of the same kind: more
+// stacks than buckets only lengthen the chains (real programs have a few
+// thousand distinct lock sites).
+constexpr uint32_t kChunkBits = 12;
+constexpr uint32_t kChunkSize = 1u << kChunkBits;
+constexpr uint32_t kMaxChunks = 1u << (32 - kChunkBits);
+constexpr uint32_t kBucketBits = 14;
+constexpr uint32_t kBuckets = 1u << kBucketBits;
+
+std::atomic<std::atomic<DepotEntry *> *> g_chunks{nullptr};
+std::atomic<std::atomic<uint32_t> *> g_buckets{nullptr};
+std::atomic<uint32_t> g_next_id{1};
+std::atomic<uint32_t> g_chunk_count{0};
+SpinLock g_lock;
+
+uint32_t hash_stack(const ShortStack &stack) {
+  uint64_t h = stack.depth;
+  for (int i = 0; i < stack.depth; ++i) h = mix64(h ^ stack.pc[i]) + 0x9e3779b97f4a7c15ull;
+  return uint32_t(h ^ (h >> 32));
+}
+
+bool same_stack(const ShortStack &a, const ShortStack &b) {
+  if (a.depth != b.depth) return false;
+  for (int i = 0; i < a.depth; ++i)
+    if (a.pc[i] != b.pc[i]) return false;
+  return true;
+}
+
+DepotEntry *entry_of(uint32_t id) {
+  std::atomic<DepotEntry *> *chunks = g_chunks.load(std::memory_order_acquire);
+  if (!id || !chunks) return nullptr;
+  DepotEntry *chunk = chunks[id >> kChunkBits].load(std::memory_order_acquire);
+  return chunk ? &chunk[id & (kChunkSize - 1)] : nullptr;
+}
+
+uint32_t find_in_chain(uint32_t head, uint32_t hash, const ShortStack &stack) {
+  for (uint32_t id = head; id;) {
+    DepotEntry *entry = entry_of(id);
+    if (!entry) return 0;
+    if (entry->hash == hash && same_stack(entry->stack, stack)) return id;
+    id = entry->next.load(std::memory_order_acquire);
+  }
+  return 0;
+}
+
+// Under g_lock.
+void ensure_tables() {
+  if (g_buckets.load(std::memory_order_relaxed)) return;
+  g_chunks.store(static_cast<std::atomic<DepotEntry *> *>(reserve_zeroed(kMaxChunks * sizeof(std::atomic<DepotEntry *>))),
+                 std::memory_order_release);
+  g_buckets.store(static_cast<std::atomic<uint32_t> *>(reserve_zeroed(kBuckets * sizeof(std::atomic<uint32_t>))),
+                  std::memory_order_release);
+}
+
+// Under g_lock: a fresh entry for the next id, or null when 2^32 ids are used.
+DepotEntry *new_entry(uint32_t *id_out) {
+  uint32_t id = g_next_id.load(std::memory_order_relaxed);
+  if (id == 0) return nullptr;  // wrapped: the depot is full
+  std::atomic<DepotEntry *> *chunks = g_chunks.load(std::memory_order_relaxed);
+  std::atomic<DepotEntry *> &chunk_ref = chunks[id >> kChunkBits];
+  DepotEntry *chunk = chunk_ref.load(std::memory_order_relaxed);
+  if (!chunk) {
+    chunk = static_cast<DepotEntry *>(reserve_zeroed(kChunkSize * sizeof(DepotEntry)));
+    chunk_ref.store(chunk, std::memory_order_release);
+    g_chunk_count.fetch_add(1, std::memory_order_relaxed);
+  }
+  *id_out = id;
+  g_next_id.store(id + 1, std::memory_order_relaxed);
+  return &chunk[id & (kChunkSize - 1)];
+}
+
+}  // namespace
+
+uint32_t stack_depot_put(const ShortStack &stack) {
+  if (stack.depth == 0) return 0;
+  uint32_t hash = hash_stack(stack);
+  uint32_t bucket = hash & (kBuckets - 1);
+  if (std::atomic<uint32_t> *buckets = g_buckets.load(std::memory_order_acquire)) {
+    if (uint32_t id = find_in_chain(buckets[bucket].load(std::memory_order_acquire), hash, stack)) return id;
+  }
+  SpinGuard guard(g_lock);
+  ensure_tables();
+  std::atomic<uint32_t> &head = g_buckets.load(std::memory_order_relaxed)[bucket];
+  uint32_t first = head.load(std::memory_order_relaxed);
+  if (uint32_t id = find_in_chain(first, hash, stack)) return id;  // inserted meanwhile
+  uint32_t id = 0;
+  DepotEntry *entry = new_entry(&id);
+  if (!entry) return 0;  // full: the caller keeps working without the stack
+  entry->hash = hash;
+  entry->stack = stack;
+  entry->next.store(first, std::memory_order_relaxed);
+  head.store(id, std::memory_order_release);  // publishes the entry
+  return id;
+}
+
+const ShortStack *stack_depot_get(uint32_t id) {
+  DepotEntry *entry = entry_of(id);
+  return entry && entry->stack.depth ? &entry->stack : nullptr;
+}
+
+ShortStack stack_depot_copy(uint32_t id) {
+  ShortStack copy{};
+  if (const ShortStack *stored = stack_depot_get(id)) copy = *stored;
+  return copy;
+}
+
+StackDepotStats stack_depot_stats() {
+  StackDepotStats stats;
+  uint32_t next = g_next_id.load(std::memory_order_relaxed);
+  stats.stacks = next ? next - 1 : UINT32_MAX;
+  stats.bytes_mapped = size_t(g_chunk_count.load(std::memory_order_relaxed)) * kChunkSize * sizeof(DepotEntry);
+  return stats;
+}
+
+void stack_depot_fork_lock() { g_lock.lock(); }
+void stack_depot_fork_unlock() { g_lock.unlock(); }
+
+}  // namespace interlock
