@@ -3,6 +3,8 @@
 #include "common/internal_alloc.h"
 #include "common/spin_lock.h"
 
+#include <sys/mman.h>
+
 namespace interlock {
 namespace registry_detail {
 std::atomic<std::atomic<LockState *> *> *g_chunks;
@@ -12,20 +14,46 @@ std::atomic<uint32_t> g_next_slot{1};
 namespace {
 using namespace registry_detail;
 
-// Address hash: a large bucket array of lock-free chains (MAP_NORESERVE: only
-// touched pages cost memory). More locks than buckets only lengthen chains.
-constexpr size_t kBucketBits = 20;
-constexpr size_t kBuckets = size_t(1) << kBucketBits;
-constexpr size_t kStripes = 256;
+// Address hash: an array of lock-free chains that doubles when there are
+// more than two states per bucket. A fixed 2^20-bucket array cost 8 MiB of
+// touched pages once a program had ~100k locks (40 bytes per lock at 200k).
+// Buckets are numbered by the top bits of the address hash and the stripe
+// locks by its top 8 bits, so every bucket keeps its stripe whatever the
+// array size: a chain is only ever changed under its stripe lock.
+//
+// Doubling (grow_buckets) takes every stripe, relinks every state into a new
+// array and publishes it. A lock-free reader still walking an old chain may
+// be led into a new chain and miss its state; every lock-free lookup falls
+// back to lookup_slow on a miss, which searches again under the stripe. The
+// old array's pages are given back (MADV_DONTNEED: they read as zero, i.e.
+// empty chains, so a late reader just misses).
+constexpr uint32_t kInitialBucketBits = 12;
+constexpr uint32_t kMaxBucketBits = 30;
+constexpr size_t kStripeBits = 8;
+constexpr size_t kStripes = size_t(1) << kStripeBits;
 // Slot table: two levels, chunks allocated on demand; 2^32 slots at most
 // (constants in the header, registry_detail).
 
-std::atomic<LockState *> *g_buckets;
+struct BucketArray {
+  uint32_t bits;
+  std::atomic<LockState *> *heads;
+};
+
+std::atomic<BucketArray *> g_bucket_array{nullptr};
+std::atomic<LockState *> *g_buckets;  // non-null once the tables exist
 SpinLock g_init_lock;
+SpinLock g_grow_lock;
 SpinLock g_stripes[kStripes];
 std::atomic<uint64_t> g_next_id{1};
 std::atomic<size_t> g_count{0};
 RetireHook g_retire_hook;
+
+BucketArray *new_bucket_array(uint32_t bits) {
+  auto *array = static_cast<BucketArray *>(reserve_zeroed(sizeof(BucketArray)));
+  array->bits = bits;
+  array->heads = static_cast<std::atomic<LockState *> *>(reserve_zeroed((size_t(1) << bits) * sizeof(std::atomic<LockState *>)));
+  return array;
+}
 
 void ensure_tables() {
   if (g_buckets) return;
@@ -33,10 +61,43 @@ void ensure_tables() {
   if (g_buckets) return;
   g_chunks = static_cast<std::atomic<std::atomic<LockState *> *> *>(
       reserve_zeroed(kMaxChunks * sizeof(std::atomic<std::atomic<LockState *> *>)));
-  g_buckets = static_cast<std::atomic<LockState *> *>(reserve_zeroed(kBuckets * sizeof(std::atomic<LockState *>)));
+  BucketArray *array = new_bucket_array(kInitialBucketBits);
+  g_bucket_array.store(array, std::memory_order_release);
+  __atomic_store_n(&g_buckets, array->heads, __ATOMIC_RELEASE);
 }
 
-size_t bucket_of(uintptr_t address) { return size_t(mix64(address) >> (64 - kBucketBits)); }
+uint64_t address_hash(uintptr_t address) { return mix64(address); }
+SpinLock &stripe_of(uintptr_t address) { return g_stripes[address_hash(address) >> (64 - kStripeBits)]; }
+std::atomic<LockState *> &bucket_head(const BucketArray *array, uintptr_t address) {
+  return array->heads[address_hash(address) >> (64 - array->bits)];
+}
+
+// Called with no stripe held.
+void grow_buckets_if_crowded() {
+  BucketArray *old = g_bucket_array.load(std::memory_order_acquire);
+  if (!old || g_count.load(std::memory_order_relaxed) <= (size_t(2) << old->bits) || old->bits >= kMaxBucketBits) return;
+  SpinGuard grow(g_grow_lock);
+  old = g_bucket_array.load(std::memory_order_acquire);
+  if (g_count.load(std::memory_order_relaxed) <= (size_t(2) << old->bits)) return;  // another thread grew it
+  for (SpinLock &stripe : g_stripes) stripe.lock();
+  BucketArray *array = new_bucket_array(old->bits + 1);
+  size_t old_buckets = size_t(1) << old->bits;
+  for (size_t b = 0; b < old_buckets; ++b) {
+    LockState *state = old->heads[b].load(std::memory_order_relaxed);
+    while (state) {
+      LockState *next = state->bucket_next.load(std::memory_order_relaxed);
+      std::atomic<LockState *> &head = bucket_head(array, state->address);
+      state->bucket_next.store(head.load(std::memory_order_relaxed), std::memory_order_relaxed);
+      head.store(state, std::memory_order_release);
+      state = next;
+    }
+  }
+  g_bucket_array.store(array, std::memory_order_release);
+  __atomic_store_n(&g_buckets, array->heads, __ATOMIC_RELEASE);
+  for (SpinLock &stripe : g_stripes) stripe.unlock();
+  // Late readers of the old array read zeros (empty chains) from now on.
+  madvise(old->heads, old_buckets * sizeof(std::atomic<LockState *>), MADV_DONTNEED);
+}
 
 std::atomic<LockState *> *slot_ref(uint32_t slot, bool create) {
   uint32_t chunk = slot >> kChunkBits;
@@ -60,7 +121,7 @@ uint64_t make_tag(uint32_t slot, uint64_t id) {
 
 
 LockState *find_in_bucket(uintptr_t address) {
-  for (LockState *s = g_buckets[bucket_of(address)].load(std::memory_order_acquire); s;
+  for (LockState *s = bucket_head(g_bucket_array.load(std::memory_order_acquire), address).load(std::memory_order_acquire); s;
        s = s->bucket_next.load(std::memory_order_acquire))
     if (s->address == address) return s;
   return nullptr;
@@ -106,17 +167,16 @@ LockState *create_state(uintptr_t address, LockKind kind, uint64_t *tag_field) {
   if (std::atomic<LockState *> *ref = slot_ref(state->slot, true)) ref->store(state, std::memory_order_release);
   else tag_field = nullptr;  // 2^32 slots used: keep working untagged
   give_new_identity(state, kind, tag_field);
-  std::atomic<LockState *> &head = g_buckets[bucket_of(address)];
+  std::atomic<LockState *> &head = bucket_head(g_bucket_array.load(std::memory_order_acquire), address);
   state->bucket_next.store(head.load(std::memory_order_relaxed), std::memory_order_relaxed);
   head.store(state, std::memory_order_release);
   g_count.fetch_add(1, std::memory_order_relaxed);
   return state;
 }
 
-// Slow path: the tag did not identify a live state.
-LockState *lookup_slow(uintptr_t address, LockKind kind, uint64_t *tag_field) {
-  ensure_tables();
-  SpinGuard guard(g_stripes[bucket_of(address) % kStripes]);
+// The slow path under the address's stripe lock.
+LockState *lookup_locked(uintptr_t address, LockKind kind, uint64_t *tag_field) {
+  SpinGuard guard(stripe_of(address));
   if (tag_field) {  // another thread may have tagged it meanwhile
     if (LockState *state = decode_tag(__atomic_load_n(tag_field, __ATOMIC_ACQUIRE), address)) return state;
   }
@@ -125,6 +185,14 @@ LockState *lookup_slow(uintptr_t address, LockKind kind, uint64_t *tag_field) {
   // Tagged lock whose tag is gone: its memory was re-initialised (reuse).
   if (tag_field && state->tag) give_new_identity(state, kind, tag_field);
   else if (tag_field) give_new_identity(state, kind, tag_field);
+  return state;
+}
+
+// Slow path: the tag did not identify a live state.
+LockState *lookup_slow(uintptr_t address, LockKind kind, uint64_t *tag_field) {
+  ensure_tables();
+  LockState *state = lookup_locked(address, kind, tag_field);
+  grow_buckets_if_crowded();
   return state;
 }
 
@@ -186,7 +254,7 @@ LockState *find_lock(const void *address) {
 void rebirth_lock(const void *address_ptr) {
   if (!g_buckets) return;
   uintptr_t address = reinterpret_cast<uintptr_t>(address_ptr);
-  SpinGuard guard(g_stripes[bucket_of(address) % kStripes]);
+  SpinGuard guard(stripe_of(address));
   LockState *state = find_in_bucket(address);
   if (!state) return;
   // The memory was just zeroed by init, so any tag is gone; untagged locks
@@ -208,6 +276,7 @@ void set_retire_hook(RetireHook hook) { g_retire_hook = hook; }
 // Taking the init lock first here deadlocked a fork() against a thread
 // creating a lock's state (tests: runtime_process.fork_with_busy_thread).
 void registry_fork_lock() {
+  g_grow_lock.lock();  // taken before the stripes, as grow_buckets_if_crowded does
   for (SpinLock &stripe : g_stripes) stripe.lock();
   g_init_lock.lock();
   g_slab_lock.lock();
@@ -217,6 +286,7 @@ void registry_fork_unlock() {
   g_slab_lock.unlock();
   g_init_lock.unlock();
   for (SpinLock &stripe : g_stripes) stripe.unlock();
+  g_grow_lock.unlock();
 }
 
 size_t lock_state_count() { return g_count.load(std::memory_order_relaxed); }

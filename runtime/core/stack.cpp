@@ -71,10 +71,19 @@ _Unwind_Reason_Code unwind_step(struct _Unwind_Context *context, void *arg) {
   return int(state->out->size()) >= state->max_depth ? _URC_END_OF_STACK : _URC_NO_REASON;
 }
 
+// Values the frame walk already rejected as return addresses: in code built
+// without frame pointers it meets the same garbage on every acquisition, and
+// rejecting it again (range search + instruction decode) cost more than the
+// walk itself. Cleared whenever the set of loaded code changes (a rejected
+// value may be code now).
+constexpr size_t kRejectedSlots = 4096;
+std::atomic<uintptr_t> g_rejected[kRejectedSlots];
+
 }  // namespace
 
 void refresh_code_ranges() {
   SpinGuard guard(g_refresh_lock);
+  for (std::atomic<uintptr_t> &slot : g_rejected) slot.store(0, std::memory_order_relaxed);
   Vec<CodeRange> list;
   dl_iterate_phdr(collect_ranges, &list);
   for (size_t i = 1; i < list.size(); ++i)  // insertion sort: few modules
@@ -106,14 +115,26 @@ bool is_code_address(uintptr_t pc) {
 constexpr size_t kValidatedSlots = 4096;
 std::atomic<uintptr_t> g_validated[kValidatedSlots];
 
-bool is_return_address(uintptr_t pc) {
-  std::atomic<uintptr_t> &slot = g_validated[(pc >> 2) & (kValidatedSlots - 1)];
-  if (slot.load(std::memory_order_relaxed) == pc) return true;
-  if (!is_code_address(pc) || !follows_call(pc)) return false;
+__attribute__((noinline)) bool validate_return_address(uintptr_t pc, std::atomic<uintptr_t> &slot) {
+  std::atomic<uintptr_t> &rejected = g_rejected[(pc >> 2) & (kRejectedSlots - 1)];
+  if (rejected.load(std::memory_order_relaxed) == pc) return false;
+  if (!is_code_address(pc) || !follows_call(pc)) {
+    rejected.store(pc, std::memory_order_relaxed);
+    return false;
+  }
   slot.store(pc, std::memory_order_relaxed);
   return true;
 }
 
+// The frame walk's check, inline for the common case (seen before).
+inline bool return_address_known(uintptr_t pc) {
+  std::atomic<uintptr_t> &slot = g_validated[(pc >> 2) & (kValidatedSlots - 1)];
+  if (__builtin_expect(slot.load(std::memory_order_relaxed) == pc, 1)) return true;
+  return validate_return_address(pc, slot);
+}
+
+
+// dlopen / dlclose: a rejected value may be code now, a validated one gone.
 void forget_code_ranges() {
   for (std::atomic<uintptr_t> &slot : g_validated) slot.store(0, std::memory_order_relaxed);
   refresh_code_ranges();
@@ -128,7 +149,7 @@ void capture_short_stack(ShortStack *out, void *frame, void *return_pc, uintptr_
     uintptr_t next_fp = reinterpret_cast<uintptr_t *>(fp)[0];
     if (next_fp <= fp || next_fp + 16 > stack_hi || (next_fp & 7)) break;
     uintptr_t pc = reinterpret_cast<uintptr_t *>(next_fp)[1];
-    if (!is_return_address(pc)) break;
+    if (!return_address_known(pc)) break;
     out->pc[out->depth++] = pc;
     fp = next_fp;
   }

@@ -43,6 +43,21 @@ inline bool lock_is_plain(const ThreadState *t, const LockState *lock) {
          lock->owner.load(std::memory_order_relaxed) != t->tid && !g_observe_every_acquisition;
 }
 
+// Whether the real blocking call may be made without trying first. Trying
+// first is how the wait-for detector sees a thread about to block, but it
+// costs (glibc's trylock is several times slower than its lock on the
+// uncontended path). A thread that holds no lock cannot close a wait-for
+// cycle, so when the model also says the lock is free, it calls the real
+// lock at once; if another thread takes the lock in between, this thread
+// waits unseen by the contention observers (never by the deadlock detector,
+// which only needs waits of threads that hold something).
+__attribute__((always_inline)) inline bool blocks_nothing_it_holds(const ThreadState *t, const LockState *lock,
+                                                                    unsigned flags) {
+  return !(flags & (kAcquireTry | kAcquireTimed)) && held_size(t) == 0 &&
+         lock->owner.load(std::memory_order_relaxed) == 0 &&
+         ((flags & kAcquireRead) || lock->readers.load(std::memory_order_relaxed) == 0);
+}
+
 // Whether this acquisition is routine, and the flags of its held entry.
 __attribute__((always_inline)) inline bool acquisition_is_routine(ThreadState *t, LockState *lock, unsigned flags,
                                                                    uint8_t *held_flags) {
@@ -87,7 +102,7 @@ template <typename TryOnce, typename Block>
 int run_acquire(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site, TryOnce try_once, Block block) {
   uint8_t held_flags;
   if (__builtin_expect(acquisition_is_routine(t, lock, flags, &held_flags), 1)) {
-    int rc = try_once();
+    int rc = blocks_nothing_it_holds(t, lock, flags) ? block() : try_once();
     if (__builtin_expect(rc == 0, 1)) {
       push_routine_hold(t, lock, held_flags, site);
       return 0;
@@ -104,31 +119,40 @@ int run_acquire(ThreadState *t, LockState *lock, unsigned flags, const CallSite 
   return finish_acquire(t, lock, flags, site, try_once(), block);
 }
 
-// The release fast path: the lock is the thread's newest hold, found by
-// address (no registry lookup), still the same identity (the tag in its
-// spare field, if it was tagged, is unchanged) and owned as the model says.
-// Returns false when the event path must decide (misuse, out-of-order
-// release, profiling).
-__attribute__((always_inline)) inline bool try_fast_release(ThreadState *t, const void *address, const uint64_t *tag_field) {
+// The release fast path: the lock is one of the thread's holds, found by
+// address from the newest down (no registry lookup; hand-over-hand locking
+// releases the one below the newest), still the same identity (the tag in
+// its spare field, if it was tagged, is unchanged) and owned as the model
+// says. Returns false when the event path must decide (misuse, profiling).
+__attribute__((always_inline)) inline bool try_fast_release(ThreadState *t, const void *address,
+                                                            const uint64_t *tag_field) {
   uint32_t n = held_size(t);
-  if (__builtin_expect(n == 0 || g_observe_every_acquisition, 0)) return false;
-  HeldLock *top = held_at(t, n - 1);
-  LockState *lock = top->lock;
-  if (lock->address != reinterpret_cast<uintptr_t>(address) || top->id != lock->id) return false;
+  if (__builtin_expect(g_observe_every_acquisition, 0)) return false;
+  HeldLock *entry = nullptr;
+  for (uint32_t i = n; i-- > 0;) {
+    HeldLock *candidate = held_at(t, i);
+    if (candidate->lock->address == reinterpret_cast<uintptr_t>(address)) {
+      entry = candidate;
+      break;
+    }
+  }
+  if (!entry) return false;
+  LockState *lock = entry->lock;
+  if (entry->id != lock->id) return false;
   if (tag_field && lock->tag && __atomic_load_n(tag_field, __ATOMIC_RELAXED) != lock->tag) return false;
-  if (top->flags & kHeldRead) {
+  if (entry->flags & kHeldRead) {
     if (lock->readers.load(std::memory_order_relaxed) == 0) return false;
-    if (--top->count == 0) {
+    if (--entry->count == 0) {
       lock->readers.fetch_sub(1, std::memory_order_relaxed);
-      held_remove(t, top);
+      held_remove(t, entry);
     }
     return true;
   }
   if (lock->owner.load(std::memory_order_relaxed) != t->tid) return false;
   // Update the model before the real unlock, or a new owner could be clobbered.
-  if (--top->count == 0) {
+  if (--entry->count == 0) {
     lock->owner.store(0, std::memory_order_relaxed);
-    held_remove(t, top);
+    held_remove(t, entry);
   }
   return true;
 }

@@ -73,10 +73,6 @@ int install_ours(const struct sigaction &program) {
   return real_sigaction()(SIGABRT, &ours, nullptr);
 }
 
-bool is_handler(const struct sigaction &action) {
-  return action.sa_handler != SIG_DFL && action.sa_handler != SIG_IGN;
-}
-
 // SIG_DFL for real, then the signal again: it is blocked while this handler
 // runs (unless SA_NODEFER), so unblock it and let the default action happen.
 void die_by_default_action(int signal_number) {

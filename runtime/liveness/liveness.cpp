@@ -367,7 +367,7 @@ namespace {
 
 struct DeadObject {
   const void *object;
-  ShortStack destroy_site;
+  uint32_t destroy_site;  // stack-depot id (core/stack_depot.h)
 };
 SpinLock g_dead_lock;
 Global<Vec<DeadObject>> g_dead_storage;
@@ -401,7 +401,9 @@ void liveness_object_created(const void *object) {
 void liveness_object_destroyed(ThreadState *t, const void *object, const CallSite &site) {
   DeadObject dead{};
   dead.object = object;
-  capture_short_stack(&dead.destroy_site, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
+  ShortStack destroy_site;
+  capture_short_stack(&destroy_site, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
+  dead.destroy_site = stack_depot_put(destroy_site);
   SpinGuard guard(g_dead_lock);
   for (DeadObject &d : g_dead)
     if (d.object == object) return;  // destroyed twice: the first destroy stays the reference
@@ -444,7 +446,7 @@ void liveness_check_use(ThreadState *t, WaitKind kind, const void *object, const
   Str d_title("destroyed at:"), d_msg;
   d_msg << what << " " << name << " destroyed here";
   FindingSection *d = finding_add_section(f, d_title, d_msg, 4);
-  short_stack_to_vec(dead.destroy_site, &d->pcs);
+  short_stack_to_vec(stack_depot_copy(dead.destroy_site), &d->pcs);
   report_unlock();
   report_finding(f);
 }
