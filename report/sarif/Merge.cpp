@@ -8,16 +8,6 @@
 
 namespace interlock::report {
 
-int levelRank(const std::string &level) {
-  if (level == "error")
-    return 3;
-  if (level == "warning")
-    return 2;
-  if (level == "note")
-    return 1;
-  return 0;
-}
-
 const std::vector<RuleInfo> &builtinRules() {
   static const std::vector<RuleInfo> rules = {
       {"data-race", "Shared data accessed without a common lock",
@@ -114,13 +104,9 @@ void absorbDuplicate(Finding &into, const Finding &dup) {
   for (const std::string &run : dup.runs)
     if (std::find(into.runs.begin(), into.runs.end(), run) == into.runs.end())
       into.runs.push_back(run);
-  if (levelRank(dup.level) > levelRank(into.level))
-    into.level = dup.level;
+  foldLevelAndSuppression(into, dup);
   if (into.stacks.isNull())
     into.stacks = dup.stacks;
-  // Suppressed only if every report of it was suppressed: nothing gets lost.
-  if (dup.suppressedBy.empty())
-    into.suppressedBy.clear();
 }
 
 std::vector<Finding> dedupe(std::vector<InputRun> &runs, size_t &removed) {

@@ -59,7 +59,6 @@ struct MergedReport {
 
 MergedReport mergeRuns(std::vector<InputRun> runs, const MergeOptions &options);
 
-int levelRank(const std::string &level); // error 3, warning 2, note 1, else 0
 // Findings that count (not suppressed or baselined) at or above `failOn`.
 size_t failingCount(const MergedReport &report, const std::string &failOn);
 

@@ -22,6 +22,23 @@ bool samePlace(const Site &a, const Site &b) {
   return a.line == b.line && a.line > 0 && sameFile(a.path, b.path);
 }
 
+int levelRank(const std::string &level) {
+  if (level == "error")
+    return 3;
+  if (level == "warning")
+    return 2;
+  if (level == "note")
+    return 1;
+  return 0;
+}
+
+void foldLevelAndSuppression(Finding &into, const Finding &other) {
+  if (levelRank(other.level) > levelRank(into.level))
+    into.level = other.level;
+  if (other.suppressedBy.empty())
+    into.suppressedBy.clear();
+}
+
 const char *originName(Origin origin) {
   switch (origin) {
   case Origin::Static:

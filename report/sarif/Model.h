@@ -78,6 +78,14 @@ struct LockEdge {
   std::vector<std::string> gates; // other locks held for writing at the time
 };
 
+// SARIF levels by severity: error 3, warning 2, note 1, anything else 0.
+int levelRank(const std::string &level);
+
+// Two reports of one finding (the same finding from two inputs, or two
+// sites of one static group) become one: the more severe level wins, and it
+// stays suppressed only if both reports were suppressed, so nothing is lost.
+void foldLevelAndSuppression(Finding &into, const Finding &other);
+
 struct RuleInfo {
   std::string id;
   std::string shortDescription;

@@ -13,16 +13,6 @@ using json::Value;
 
 const char *const kFingerprintKey = "interlock/v1";
 
-int levelRank(const std::string &level) {
-  if (level == "error")
-    return 3;
-  if (level == "warning")
-    return 2;
-  if (level == "note")
-    return 1;
-  return 0;
-}
-
 // Where a run's uriBaseIds point, as absolute directory paths.
 std::map<std::string, std::string> readBaseIds(const Value &run, const std::string &fallbackRoot) {
   std::map<std::string, std::string> bases;
@@ -223,10 +213,7 @@ private:
       groupFingerprints[it->second].push_back(f.fingerprint);
       for (Site &s : f.sites)
         addSite(into, std::move(s));
-      if (levelRank(f.level) > levelRank(into.level))
-        into.level = f.level;
-      if (into.suppressedBy.empty() || f.suppressedBy.empty())
-        into.suppressedBy.clear(); // a group is suppressed only if all its sites are
+      foldLevelAndSuppression(into, f); // a group is suppressed only if all its sites are
     }
     for (auto &[index, prints] : groupFingerprints) {
       if (prints.size() < 2)
