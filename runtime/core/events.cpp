@@ -236,13 +236,8 @@ bool nested_acquisition_is_known(ThreadState *t, LockState *lock, unsigned flags
   if (!options().detect_lock_order) return false;
   Edge *known = find_known_edge(t, top->id, lock->id);
   if (!known) return false;
-  EdgeOccurrence occ;  // gates left empty: known only if the edge has none left
-  occ.from = top->id;
-  occ.to = lock->id;
-  occ.tid = t->tid;
-  occ.from_read = top->flags & kHeldRead;
-  occ.from_try = top->flags & kHeldTry;
-  if (!LockGraph::occurrence_is_known(known, occ)) return false;
+  // Gates are not collected here: known only if the edge has none left.
+  if (!LockGraph::gateless_occurrence_is_known(known, t->tid, top->flags & kHeldRead, false)) return false;
   *held_flags |= kHeldEdgeInto;
   return true;
 }

@@ -39,11 +39,21 @@ Edge *LockGraph::find_edge(uint64_t from, uint64_t to) const {
   }
 }
 
+// Thread and read-mode news (the part of occurrence_is_known without gates).
+static bool thread_or_mode_is_new(const Edge *edge, uint32_t tid, bool from_read, bool to_read) {
+  if (tid != edge->first_thread && edge->second_thread.load(std::memory_order_relaxed) == 0) return true;
+  if (!from_read && edge->from_read_only.load(std::memory_order_relaxed)) return true;
+  return !to_read && edge->to_read_only.load(std::memory_order_relaxed);
+}
+
+bool LockGraph::gateless_occurrence_is_known(const Edge *edge, uint32_t tid, bool from_read, bool to_read) {
+  if (edge->saturated.load(std::memory_order_acquire)) return true;
+  return !thread_or_mode_is_new(edge, tid, from_read, to_read) && edge->gate_count.load(std::memory_order_acquire) == 0;
+}
+
 bool LockGraph::occurrence_is_known(const Edge *edge, const EdgeOccurrence &occ) {
   if (edge->saturated.load(std::memory_order_acquire)) return true;
-  if (occ.tid != edge->first_thread && edge->second_thread.load(std::memory_order_relaxed) == 0) return false;
-  if (!occ.from_read && edge->from_read_only.load(std::memory_order_relaxed)) return false;
-  if (!occ.to_read && edge->to_read_only.load(std::memory_order_relaxed)) return false;
+  if (thread_or_mode_is_new(edge, occ.tid, occ.from_read, occ.to_read)) return false;
   uint32_t gate_count = edge->gate_count.load(std::memory_order_acquire);
   for (uint32_t i = 0; i < gate_count; ++i) {
     bool present = false;

@@ -89,6 +89,9 @@ class LockGraph {
   Edge *find_edge(uint64_t from, uint64_t to) const;
   // True when an occurrence would tell nothing new about `edge` (lock-free).
   static bool occurrence_is_known(const Edge *edge, const EdgeOccurrence &occurrence);
+  // The same for an occurrence with no gates (the repeat fast path): known
+  // when nothing about thread or read mode is new and the edge has no gates.
+  static bool gateless_occurrence_is_known(const Edge *edge, uint32_t tid, bool from_read, bool to_read);
 
   // Records an occurrence. When it makes the edge new or changes what is
   // known about it, looks for a reportable cycle through it; if one is found

@@ -5,6 +5,7 @@
 #include <unwind.h>
 
 #include "common/spin_lock.h"
+#include "core/thread_state.h"
 
 namespace interlock {
 namespace {
@@ -134,17 +135,61 @@ inline bool return_address_known(uintptr_t pc) {
 }
 
 
-// dlopen / dlclose: a rejected value may be code now, a validated one gone.
-void forget_code_ranges() {
-  for (std::atomic<uintptr_t> &slot : g_validated) slot.store(0, std::memory_order_relaxed);
-  refresh_code_ranges();
+
+namespace {
+
+// How far the frame-pointer walk can be trusted from each call site, learnt
+// once per return address. In code built with frame pointers (-O0, debug
+// builds) the walk is exact and needed: at -O0 the lock call sits inside
+// libstdc++'s inline wrappers, and the user's frame is a few frames up. In
+// code built without them (-O1 and above, by default) the caller's %rbp is
+// some ancestor's frame or plain data, so the walk skips frames or reads
+// garbage, and costs loads on every acquisition for nothing. The first time
+// a call site is seen, the walk is compared with a precise unwind
+// (_Unwind_Backtrace, .eh_frame): the frames on which they agree are the
+// depth used from then on. Slots hold (return address << 3) | depth;
+// direct-mapped and racy by design (a lost update only costs a re-learn).
+constexpr size_t kSiteDepthSlots = 4096;
+std::atomic<uintptr_t> g_site_depth[kSiteDepthSlots];
+
+std::atomic<uintptr_t> &site_depth_slot(uintptr_t return_pc) {
+  return g_site_depth[(return_pc >> 2) & (kSiteDepthSlots - 1)];
 }
 
-void capture_short_stack(ShortStack *out, void *frame, void *return_pc, uintptr_t stack_lo, uintptr_t stack_hi) {
-  out->pc[0] = reinterpret_cast<uintptr_t>(return_pc);
-  out->depth = 1;
-  uintptr_t fp = reinterpret_cast<uintptr_t>(frame);
-  while (out->depth < kShortStackDepth) {
+struct UnwoundFrames {
+  uintptr_t pc[kShortStackDepth + 24];
+  int count;
+};
+
+_Unwind_Reason_Code collect_frame(struct _Unwind_Context *context, void *arg) {
+  auto *frames = static_cast<UnwoundFrames *>(arg);
+  uintptr_t pc = _Unwind_GetIP(context);
+  if (!pc) return _URC_END_OF_STACK;
+  frames->pc[frames->count++] = pc;
+  return frames->count == int(sizeof(frames->pc) / sizeof(frames->pc[0])) ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+// The number of leading frames of `walked` that a precise unwind confirms.
+int confirmed_depth(const ShortStack &walked) {
+  if (walked.depth <= 1) return 1;
+  // The unwinder may lock (libgcc's object registry): not a user lock.
+  ThreadState *thread = current_thread();
+  if (thread) ++thread->in_runtime;
+  UnwoundFrames frames;
+  frames.count = 0;
+  _Unwind_Backtrace(collect_frame, &frames);
+  if (thread) --thread->in_runtime;
+  for (int i = 0; i < frames.count; ++i) {
+    if (frames.pc[i] != walked.pc[0]) continue;
+    int agreed = 1;
+    while (agreed < walked.depth && i + agreed < frames.count && frames.pc[i + agreed] == walked.pc[agreed]) ++agreed;
+    return agreed;
+  }
+  return walked.depth;  // the unwinder did not see the call site: keep the walk
+}
+
+void walk_frames(ShortStack *out, uintptr_t fp, int limit, uintptr_t stack_lo, uintptr_t stack_hi) {
+  while (out->depth < limit) {
     if (fp < stack_lo || fp + 16 > stack_hi || (fp & 7)) break;
     uintptr_t next_fp = reinterpret_cast<uintptr_t *>(fp)[0];
     if (next_fp <= fp || next_fp + 16 > stack_hi || (next_fp & 7)) break;
@@ -155,6 +200,25 @@ void capture_short_stack(ShortStack *out, void *frame, void *return_pc, uintptr_
   }
 }
 
+}  // namespace
+
+void capture_short_stack(ShortStack *out, void *frame, void *return_pc, uintptr_t stack_lo, uintptr_t stack_hi) {
+  uintptr_t pc = reinterpret_cast<uintptr_t>(return_pc);
+  out->pc[0] = pc;
+  out->depth = 1;
+  std::atomic<uintptr_t> &slot = site_depth_slot(pc);
+  uintptr_t learnt = slot.load(std::memory_order_relaxed);
+  if (__builtin_expect((learnt >> 3) == pc, 1)) {
+    int limit = int(learnt & 7);
+    if (limit > 1) walk_frames(out, reinterpret_cast<uintptr_t>(frame), limit, stack_lo, stack_hi);
+    return;
+  }
+  walk_frames(out, reinterpret_cast<uintptr_t>(frame), kShortStackDepth, stack_lo, stack_hi);
+  int depth = confirmed_depth(*out);
+  out->depth = uint8_t(depth);
+  slot.store((pc << 3) | uintptr_t(depth), std::memory_order_relaxed);
+}
+
 void capture_full_stack(Vec<uintptr_t> *out, int max_depth) {
   UnwindState state{out, max_depth > 0 ? max_depth : 32};
   _Unwind_Backtrace(unwind_step, &state);
@@ -162,6 +226,13 @@ void capture_full_stack(Vec<uintptr_t> *out, int max_depth) {
 
 void short_stack_to_vec(const ShortStack &stack, Vec<uintptr_t> *out) {
   for (int i = 0; i < stack.depth; ++i) out->push_back(stack.pc[i]);
+}
+
+// dlopen / dlclose: a rejected value may be code now, a validated one gone.
+void forget_code_ranges() {
+  for (std::atomic<uintptr_t> &slot : g_validated) slot.store(0, std::memory_order_relaxed);
+  for (std::atomic<uintptr_t> &slot : g_site_depth) slot.store(0, std::memory_order_relaxed);
+  refresh_code_ranges();
 }
 
 }  // namespace interlock
