@@ -234,18 +234,6 @@ std::vector<std::string> adjustCommandLine(std::vector<std::string> args,
 // ---- per-TU run ------------------------------------------------------------
 
 namespace {
-class FactsAction : public clang::ASTFrontendAction {
-public:
-  FactsAction(TUFacts &facts, const AnalyzerConfig &config) : facts_(facts), config_(config) {}
-  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &,
-                                                        llvm::StringRef) override {
-    return makeFactsConsumer(facts_, config_);
-  }
-
-private:
-  TUFacts &facts_;
-  const AnalyzerConfig &config_;
-};
 
 // FrontendActionFactory::runInvocation, except that clang's "N errors
 // generated." goes to the TU's captured diagnostics instead of stderr.
@@ -265,8 +253,8 @@ public:
       return false;
     compiler.createSourceManager(*files);
     compiler.setVerboseOutputStream(verbose_);
-    FactsAction action(facts_, config_);
-    bool success = compiler.ExecuteAction(action);
+    std::unique_ptr<clang::FrontendAction> action = makeFactsAction(facts_, config_);
+    bool success = compiler.ExecuteAction(*action);
     files->clearStatCache();
     return success;
   }
@@ -366,34 +354,29 @@ DriverResult runFactsExtraction(const tooling::CompilationDatabase &db,
     all[i] = i;
   analyzeFiles(db, files, all, config, options, diagnostics, outcomes);
 
-  // Pass 2: TUs calling an acquire/release wrapper defined in another TU are
-  // analyzed again with the wrappers' effects known; their facts replace
-  // pass 1's. (A TU that failed in pass 1 is not retried.)
-  std::vector<TUFactsPtr> firstPass;
-  std::vector<size_t> okIndex;
+  // Later passes: TUs using an acquire/release wrapper (or a guard class's
+  // constructor / destructor) defined in another TU are analyzed again with
+  // the wrappers' effects known, until no wrapper summary changes. (A TU that
+  // failed in pass 1 is not retried.)
+  std::vector<TUFactsPtr> facts(files.size());
   for (size_t i = 0; i < files.size(); ++i)
-    if (outcomes[i].ok) {
-      firstPass.push_back(std::move(outcomes[i].facts));
-      okIndex.push_back(i);
-    }
-  CrossTUWrapperPlan plan = planCrossTUWrappers(firstPass);
-  for (size_t k = 0; k < okIndex.size(); ++k)
-    outcomes[okIndex[k]].facts = std::move(firstPass[k]);
-  if (!plan.rerun.empty()) {
-    std::vector<size_t> rerun;
-    for (size_t k : plan.rerun)
-      rerun.push_back(okIndex[k]);
-    AnalyzerConfig withWrappers = config;
-    withWrappers.externalLockEffects = plan.effects;
-    std::vector<TUOutcome> second(files.size());
-    analyzeFiles(db, files, rerun, withWrappers, options, diagnostics, second);
-    // A TU that parsed once parses again; should it not, pass 1's facts stay.
-    for (size_t i : rerun)
-      if (second[i].ok)
-        outcomes[i] = std::move(second[i]);
-  }
+    if (outcomes[i].ok)
+      facts[i] = std::move(outcomes[i].facts);
+  auto reanalyze = [&](const std::vector<size_t> &indexes, const AnalyzerConfig &withWrappers) {
+    std::vector<TUOutcome> again(files.size());
+    analyzeFiles(db, files, indexes, withWrappers, options, diagnostics, again);
+    std::vector<TUFactsPtr> fresh;
+    for (size_t i : indexes)
+      fresh.push_back(again[i].ok ? std::move(again[i].facts) : nullptr);
+    return fresh;
+  };
+  CrossTUFixedPoint fixedPoint = completeCrossTUWrappers(facts, config, reanalyze);
+  for (size_t i = 0; i < files.size(); ++i)
+    if (outcomes[i].ok)
+      outcomes[i].facts = std::move(facts[i]);
 
   DriverResult result;
+  result.crossTU = fixedPoint;
   for (size_t i = 0; i < files.size(); ++i) {
     if (outcomes[i].ok) {
       result.facts.push_back(std::move(outcomes[i].facts));

@@ -44,6 +44,7 @@ struct DriverResult {
   std::vector<TUFactsPtr> facts;          ///< one per TU analyzed, in database order
   std::vector<std::string> analyzedFiles; ///< the same TUs' main files
   std::vector<TUError> errors;            ///< TUs that could not be analyzed
+  CrossTUFixedPoint crossTU;              ///< passes made for cross-TU wrappers
 };
 
 /// Analyzes `files` in parallel. A TU that fails to parse is reported on

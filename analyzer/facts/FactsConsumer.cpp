@@ -10,9 +10,11 @@
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Attr.h>
 #include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/Frontend/FrontendAction.h>
 #include <clang/Basic/SourceManager.h>
 #include <clang/Lex/Lexer.h>
 
+#include <algorithm>
 #include <set>
 
 using namespace clang;
@@ -117,6 +119,7 @@ public:
         break;
       tu.wrappers = std::move(summaries);
     }
+    out_.externalCallees = std::move(tu.externalCallees);
   }
 
 private:
@@ -130,31 +133,133 @@ std::unique_ptr<ASTConsumer> makeFactsConsumer(TUFacts &out, const AnalyzerConfi
   return std::make_unique<FactsConsumer>(out, config);
 }
 
-CrossTUWrapperPlan planCrossTUWrappers(const std::vector<TUFactsPtr> &tus) {
+namespace {
+class FactsAction : public ASTFrontendAction {
+public:
+  FactsAction(TUFacts &facts, const AnalyzerConfig &config) : facts_(facts), config_(config) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, llvm::StringRef) override {
+    return makeFactsConsumer(facts_, config_);
+  }
+
+private:
+  TUFacts &facts_;
+  const AnalyzerConfig &config_;
+};
+} // namespace
+
+std::unique_ptr<FrontendAction> makeFactsAction(TUFacts &out, const AnalyzerConfig &config) {
+  return std::make_unique<FactsAction>(out, config);
+}
+
+namespace {
+
+bool sameEffects(const std::vector<LockEffect> &a, const std::vector<LockEffect> &b) {
+  if (a.size() != b.size())
+    return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].lock.key() != b[i].lock.key() || a[i].shared != b[i].shared)
+      return false;
+  return true;
+}
+
+bool sameEffects(const ExternalLockEffects &a, const ExternalLockEffects &b) {
+  return sameEffects(a.acquiresOnReturn, b.acquiresOnReturn) &&
+         sameEffects(a.releasesOnReturn, b.releasesOnReturn);
+}
+
+/// The lock effect of every wrapper of the program, by USR.
+std::shared_ptr<ExternalLockEffectMap> collectWrapperEffects(const std::vector<TUFactsPtr> &tus) {
   auto effects = std::make_shared<ExternalLockEffectMap>();
   for (const TUFactsPtr &tu : tus)
-    for (const FunctionFacts &fn : tu->functions)
-      if (!fn.acquiresOnReturn.empty() || !fn.releasesOnReturn.empty())
-        effects->byUsr.emplace(fn.usr, ExternalLockEffects{fn.acquiresOnReturn,
-                                                            fn.releasesOnReturn});
+    if (tu)
+      for (const FunctionFacts &fn : tu->functions)
+        if (!fn.acquiresOnReturn.empty() || !fn.releasesOnReturn.empty())
+          effects->byUsr.emplace(fn.usr, ExternalLockEffects{fn.acquiresOnReturn,
+                                                              fn.releasesOnReturn});
+  return effects;
+}
+
+/// USRs whose effect differs between `before` and `after` (added, removed or changed).
+std::set<std::string> changedWrappers(const ExternalLockEffectMap &before,
+                                      const ExternalLockEffectMap &after) {
+  std::set<std::string> changed;
+  for (const auto &[usr, effect] : after.byUsr) {
+    auto it = before.byUsr.find(usr);
+    if (it == before.byUsr.end() || !sameEffects(it->second, effect))
+      changed.insert(usr);
+  }
+  for (const auto &[usr, effect] : before.byUsr)
+    if (!after.byUsr.count(usr))
+      changed.insert(usr);
+  return changed;
+}
+
+/// TUs that use, without defining, a function of `changed`.
+std::vector<size_t> tusCalling(const std::vector<TUFactsPtr> &tus,
+                               const std::set<std::string> &changed) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < tus.size(); ++i) {
+    if (!tus[i])
+      continue;
+    for (const std::string &usr : tus[i]->externalCallees)
+      if (changed.count(usr)) {
+        out.push_back(i);
+        break;
+      }
+  }
+  return out;
+}
+
+} // namespace
+
+CrossTUWrapperPlan planCrossTUWrappers(const std::vector<TUFactsPtr> &tus) {
+  std::shared_ptr<ExternalLockEffectMap> effects = collectWrapperEffects(tus);
   CrossTUWrapperPlan plan;
   if (effects->byUsr.empty())
     return plan;
-  for (size_t i = 0; i < tus.size(); ++i) {
-    std::set<std::string> defined;
-    for (const FunctionFacts &fn : tus[i]->functions)
-      defined.insert(fn.usr);
-    bool callsExternalWrapper = false;
-    for (const FunctionFacts &fn : tus[i]->functions)
-      for (const CallFact &call : fn.calls)
-        callsExternalWrapper = callsExternalWrapper ||
-                               (!defined.count(call.calleeUsr) && effects->byUsr.count(call.calleeUsr));
-    if (callsExternalWrapper)
-      plan.rerun.push_back(i);
-  }
+  plan.rerun = tusCalling(tus, changedWrappers(ExternalLockEffectMap(), *effects));
   if (!plan.rerun.empty())
     plan.effects = std::move(effects);
   return plan;
+}
+
+CrossTUFixedPoint completeCrossTUWrappers(std::vector<TUFactsPtr> &tus,
+                                          const AnalyzerConfig &config,
+                                          const ReanalyzeTUs &reanalyze, unsigned maxPasses) {
+  CrossTUFixedPoint result;
+  // Invariant: every TU was last analyzed with effects equal to `applied` for
+  // each external function it uses (pass 1 with none, and a TU is analyzed
+  // again whenever one of its external functions changes).
+  auto applied = std::make_shared<ExternalLockEffectMap>();
+  while (true) {
+    std::shared_ptr<ExternalLockEffectMap> current = collectWrapperEffects(tus);
+    std::set<std::string> changed = changedWrappers(*applied, *current);
+    std::vector<size_t> rerun = tusCalling(tus, changed);
+    if (rerun.empty())
+      return result; // fixed point: no caller of a changed wrapper is left
+    if (result.passes >= maxPasses) {
+      result.boundReached = true;
+      for (const TUFactsPtr &tu : tus)
+        if (tu)
+          for (const FunctionFacts &fn : tu->functions)
+            if (changed.count(fn.usr))
+              result.unsettledWrappers.push_back(fn.name);
+      std::sort(result.unsettledWrappers.begin(), result.unsettledWrappers.end());
+      result.unsettledWrappers.erase(
+          std::unique(result.unsettledWrappers.begin(), result.unsettledWrappers.end()),
+          result.unsettledWrappers.end());
+      return result;
+    }
+    AnalyzerConfig withWrappers = config;
+    withWrappers.externalLockEffects = current;
+    std::vector<TUFactsPtr> fresh = reanalyze(rerun, withWrappers);
+    for (size_t k = 0; k < rerun.size() && k < fresh.size(); ++k)
+      if (fresh[k]) // a TU that does not parse again keeps its earlier facts
+        tus[rerun[k]] = std::move(fresh[k]);
+    ++result.passes;
+    result.reanalyzedTUs += rerun.size();
+    applied = std::move(current);
+  }
 }
 
 } // namespace interlock

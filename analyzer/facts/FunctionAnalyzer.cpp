@@ -270,6 +270,9 @@ private:
   std::map<const VarDecl *, const Expr *> rangeLoopVars_;
   std::map<const FieldDecl *, AccessPath> ctorFieldAliases_;
   std::set<const VarDecl *> capturedByCopy_;
+  /// Pointer locals only ever given fresh allocations (malloc, calloc, new):
+  /// the object is this activation's own, as the local itself.
+  std::set<const VarDecl *> ownedPointers_;
   /// Thread / future objects: where each spawn's result is kept (variable,
   /// container it is pushed into, assigned member), by the spawning expression.
   std::map<const Expr *, std::string> handles_;
@@ -353,6 +356,12 @@ AccessPath FunctionAnalyzer::pathOfVar(const VarDecl *var, bool &localStorage) c
   }
   path.root = AccessPath::Root::Local;
   path.name = localKey(var);
+  if (const auto *owner = dyn_cast_or_null<FunctionDecl>(var->getParentFunctionOrMethod()))
+    path.declaredIn = usrOf(owner->getCanonicalDecl());
+  // A pointer local: its steps (`p->f`) are in the pointee, not in the frame.
+  if (var->getType()->isPointerType() || var->getType()->isReferenceType())
+    path.index = ownedPointers_.count(var) ? AccessPath::kOwnedPointerLocal
+                                           : AccessPath::kPointerLocal;
   localStorage = !var->getType()->isReferenceType();
   return path;
 }
@@ -514,10 +523,21 @@ public:
     return true;
   }
   bool VisitVarDecl(VarDecl *var) {
+    if (var->getType()->isPointerType() && var->isLocalVarDecl())
+      noteAssignment(var, var->hasInit() ? var->getInit() : nullptr);
     if (var->hasInit())
       varHolders.push_back({strip(var->getInit()), var});
     if (var->hasInit() && (var->getType()->isPointerType() || var->getType()->isReferenceType()))
       aliasCandidates_.push_back(var);
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *op) {
+    if (op->getOpcode() != BO_Assign)
+      return true;
+    if (const auto *ref = dyn_cast<DeclRefExpr>(op->getLHS()->IgnoreParenImpCasts()))
+      if (const auto *var = dyn_cast<VarDecl>(ref->getDecl());
+          var && var->getType()->isPointerType() && var->isLocalVarDecl())
+        noteAssignment(var, op->getRHS());
     return true;
   }
   bool VisitCXXForRangeStmt(CXXForRangeStmt *loop) {
@@ -541,10 +561,41 @@ public:
     return true;
   }
 
+  /// Pointer locals and whether every value they are given (initializer,
+  /// assignments; a null pointer aside) is a fresh allocation.
+  std::map<const VarDecl *, bool> onlyFreshAllocations;
   std::vector<const Stmt *> loops;
   /// (spawning expression, expression naming where its result is kept)
   std::vector<std::pair<const Expr *, const Expr *>> holders;
   std::vector<std::pair<const Expr *, const VarDecl *>> varHolders;
+
+private:
+  static bool isFreshAllocation(const Expr *e) {
+    e = e->IgnoreParenCasts();
+    if (isa<CXXNewExpr>(e))
+      return true;
+    const auto *call = dyn_cast<CallExpr>(e);
+    const FunctionDecl *callee = call ? call->getDirectCallee() : nullptr;
+    if (!callee || !callee->getIdentifier())
+      return false;
+    llvm::StringRef name = callee->getName();
+    return name == "malloc" || name == "calloc" || name == "aligned_alloc" ||
+           name == "strdup" || name == "strndup";
+  }
+  void noteAssignment(const VarDecl *var, const Expr *value) {
+    bool fresh = true; // no initializer, or a null pointer: nothing shared yet
+    if (value && !value->IgnoreParenCasts()->isNullPointerConstant(
+                     var->getASTContext(), Expr::NPC_ValueDependentIsNotNull))
+      fresh = isFreshAllocation(value);
+    auto [it, inserted] = onlyFreshAllocations.emplace(var, fresh);
+    if (!inserted)
+      it->second = it->second && fresh;
+    if (value && fresh && isFreshAllocation(value))
+      allocated.insert(var);
+  }
+
+public:
+  std::set<const VarDecl *> allocated; ///< given at least one fresh allocation
 
 private:
   void noteEscape(const Expr *e) {
@@ -587,6 +638,9 @@ void FunctionAnalyzer::prescan() {
       }
     }
   }
+  for (const auto &[var, fresh] : visitor.onlyFreshAllocations)
+    if (fresh && visitor.allocated.count(var))
+      ownedPointers_.insert(var);
   // Aliases first (they may refer to each other in declaration order).
   for (const VarDecl *var : aliasCandidates) {
     if (var->hasGlobalStorage() || isa<ParmVarDecl>(var))
@@ -729,9 +783,13 @@ WrapperSummary FunctionAnalyzer::effectsOf(const FunctionDecl *callee) const {
   std::string usr = usrOf(callee->getCanonicalDecl());
   if (auto it = tu_.wrappers.find(usr); it != tu_.wrappers.end()) {
     effects = it->second;
-  } else if (!callee->hasBody() && tu_.config.externalLockEffects) {
-    // A wrapper defined in another TU (pass 2 of the driver): its summary is
-    // relative to its parameters / `this`, exactly like a visible one.
+  } else if (!callee->hasBody() && !sm_.isInSystemHeader(callee->getLocation())) {
+    tu_.externalCallees.insert(usr);
+  }
+  if (!tu_.wrappers.count(usr) && !callee->hasBody() && tu_.config.externalLockEffects) {
+    // A wrapper defined in another TU (the driver's later passes, see
+    // completeCrossTUWrappers): its summary is relative to its parameters /
+    // `this`, exactly like a visible one.
     const auto &byUsr = tu_.config.externalLockEffects->byUsr;
     if (auto it = byUsr.find(usr); it != byUsr.end()) {
       effects.acquires = it->second.acquiresOnReturn;
@@ -784,8 +842,8 @@ std::vector<Binding> FunctionAnalyzer::lambdaBindings(const CXXRecordDecl *lambd
       continue;
     bool ignored = false;
     AccessPath mine = pathOfVar(var, ignored);
-    if (mine.root == AccessPath::Root::Local && mine.name == localKey(var))
-      continue; // the lambda names the same local already
+    // Bound even when the lambda names the same local: the binding carries
+    // the identity of the spawner's activation into the thread.
     Binding b;
     b.from.root = AccessPath::Root::Local;
     b.from.name = localKey(var);

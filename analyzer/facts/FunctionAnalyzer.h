@@ -6,6 +6,7 @@
 #include "interlock/AnalyzerConfig.h"
 
 #include <map>
+#include <set>
 #include <string>
 
 namespace clang {
@@ -30,6 +31,10 @@ struct TUContext {
   const AnalyzerConfig &config;
   /// Wrapper summaries known in this TU, by USR (grown to a fixed point).
   std::map<std::string, WrapperSummary> wrappers;
+  /// USRs of the functions (constructors and destructors included) whose lock
+  /// effects were looked up while their body is not in this TU: the TU must
+  /// be analyzed again when the summary of one of them changes.
+  std::set<std::string> externalCallees;
 };
 
 std::string usrOf(const clang::Decl *decl);

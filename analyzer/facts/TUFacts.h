@@ -9,6 +9,7 @@
 #include "interlock/Finding.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,11 +27,20 @@ struct AccessPath {
     Unknown  ///< a lock or location whose identity could not be resolved
   };
   Root root = Root::None;
+  /// Param: the parameter's position. Local: kPointerLocal when the variable
+  /// is a pointer or reference (its field steps are then in the pointee),
+  /// kOwnedPointerLocal when it only ever points to fresh allocations made
+  /// by the function (the pointee is then as private as the local).
   int index = -1;
+  static constexpr int kPointerLocal = 1;
+  static constexpr int kOwnedPointerLocal = 2;
   std::string name;
   std::vector<std::string> steps;
   /// How the path reads in source ("from.mu_", "g_mu", "this->balance_").
   std::string spelling;
+  /// Local: the USR of the function whose frame holds the variable (differs
+  /// from the analyzed function for a lambda's by-reference capture).
+  std::string declaredIn;
 
   bool valid() const { return root != Root::None; }
   /// Stable identity string, e.g. "G:g_mu", "T.Account::mu_", "P0.Account::mu_".
@@ -157,6 +167,10 @@ struct TUFacts {
   std::string mainFile;
   std::vector<FunctionFacts> functions;
   std::vector<ClassFacts> classes;
+  /// Functions called here (constructors and destructors of guard-like
+  /// locals included) whose body is in another TU, by USR: when one of them
+  /// turns out to be a lock wrapper, this TU is analyzed again.
+  std::set<std::string> externalCallees;
 };
 
 } // namespace interlock

@@ -10,8 +10,8 @@ namespace interlock {
 
 namespace {
 
-/// Local variables are keyed by name and declaration position ("alice@a.cpp:39:10")
-/// so two locals of one name stay distinct locks. A fingerprint must survive
+/// Local variables are keyed by name, declaration position and owner context
+/// ("alice@a.cpp:39:10#ctx2") so two locals of one name stay distinct locks. A fingerprint must survive
 /// unrelated edits, so it keeps the name and the file but drops the position.
 std::string withoutDeclarationPositions(const std::string &key) {
   std::string out;
@@ -33,7 +33,16 @@ std::string withoutDeclarationPositions(const std::string &key) {
         ++k;
       ++numbers;
     }
-    i = (numbers == 2 ? k : j) - 1;
+    size_t end = numbers == 2 ? k : j;
+    // Skip the owner context of a local ("#ctx3"): context numbers change
+    // when unrelated threads are added.
+    if (key.compare(end, 4, "#ctx") == 0) {
+      size_t d = end + 4;
+      while (d < key.size() && std::isdigit(static_cast<unsigned char>(key[d])))
+        ++d;
+      end = d;
+    }
+    i = end - 1;
   }
   return out;
 }

@@ -73,6 +73,8 @@ bool hasElementStep(const AccessPath &p) {
   return std::find(p.steps.begin(), p.steps.end(), "[*]") != p.steps.end();
 }
 
+bool lessPos(const Position &a, const Position &b);
+
 class Expander {
 public:
   Expander(const std::vector<TUFactsPtr> &tus, const AnalyzerConfig &config, Program &out)
@@ -116,6 +118,19 @@ private:
   std::map<std::string, const ClassFacts *> classes_;
   std::map<std::string, Bindings> contextBindings_; ///< by context id
   std::set<std::string> spawnedKeys_;
+  /// Joins of thread handles kept in globals, wherever they are made: a
+  /// thread started by one function and joined by another (start_x() /
+  /// stop_x() pairs) is joined at the second call.
+  struct GlobalJoin {
+    int context;
+    std::string handleKey;
+    Position pos;
+  };
+  std::vector<GlobalJoin> globalJoins_;
+  void joinThroughGlobalHandles();
+  int expandingContext_ = -1; ///< the context expandContext is working on (owner of unbound locals)
+  const std::vector<std::string> *expandingStack_ = nullptr; ///< its call stack (USRs)
+  int ownerOfUnboundLocal(const AccessPath &local) const;
   std::set<std::string> reachedFromThreads_;
   size_t budget_ = 2'000'000; ///< events; bounded so a huge program cannot exhaust memory
   static constexpr size_t maxCallDepth = 48;
@@ -137,7 +152,14 @@ Resolved Expander::resolve(const AccessPath &p, const Bindings &bindings) const 
   auto it = bindings.find(rootKey);
   if (it == bindings.end()) {
     if (p.root == AccessPath::Root::Local) {
+      // A local of the function being expanded: it lives in a frame of the
+      // context being expanded. Two threads that each call the function
+      // have one local each, so the owner context is part of its identity;
+      // the spawner's local passed to its threads keeps the spawner's owner
+      // through the spawn bindings. What a local pointer points to (`p->f`)
+      // is not in the frame: see withoutFrame.
       r.path = p;
+      r.path.name += "#ctx" + std::to_string(ownerOfUnboundLocal(p));
       r.abstract = hasElementStep(p);
     }
     return r; // an unbound this / parameter: a fresh or unknown object
@@ -152,9 +174,21 @@ Resolved Expander::resolve(const AccessPath &p, const Bindings &bindings) const 
   return r;
 }
 
+/// The identity of a resolved path. A local pointer's own storage is one
+/// per activation (its owner context stays in the key), but what it points
+/// to (`p->f`, `p[i]`, also after passing `p` to a callee) is not in the
+/// frame: the same code in two threads may reach one object, so the owner
+/// is dropped.
+AccessPath withoutFrame(AccessPath path) {
+  if (path.root == AccessPath::Root::Local && path.index == AccessPath::kPointerLocal &&
+      !path.steps.empty())
+    path.name = path.name.substr(0, path.name.find("#ctx"));
+  return path;
+}
+
 ResolvedLock Expander::lockFrom(const Resolved &r, bool shared, const SourceSite &at) const {
   ResolvedLock lock;
-  lock.key = resolvedKey(r.path);
+  lock.key = resolvedKey(withoutFrame(r.path));
   lock.display = displayOf(r.path);
   lock.abstract = r.abstract;
   lock.shared = shared;
@@ -180,6 +214,18 @@ ResolvedLock Expander::resolveLock(const HeldLock &h, const Bindings &bindings) 
     return unknown;
   }
   return lockFrom(r, h.shared, h.acquiredAt);
+}
+
+int Expander::ownerOfUnboundLocal(const AccessPath &local) const {
+  // Declared by a function being expanded: this context's frame. Otherwise
+  // a lambda's capture whose binding was not passed along (a lambda called
+  // from a thread's lambda): the frame is the spawner's.
+  bool onStack = expandingStack_ && (local.declaredIn.empty() ||
+                                     std::find(expandingStack_->begin(), expandingStack_->end(),
+                                               local.declaredIn) != expandingStack_->end());
+  if (onStack || out_.contexts[expandingContext_].parent < 0)
+    return expandingContext_;
+  return out_.contexts[expandingContext_].parent;
 }
 
 int Expander::newContext(ThreadContext ctx) {
@@ -220,7 +266,7 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
       bool dropped = false;
       for (const AccessPath &r : released) {
         Resolved rr = resolve(r, bindings);
-        dropped = dropped || (rr.valid() && resolvedKey(rr.path) == outer.key);
+        dropped = dropped || (rr.valid() && resolvedKey(withoutFrame(rr.path)) == outer.key);
       }
       if (!dropped)
         held.push_back(outer);
@@ -246,7 +292,7 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
     if (!r.valid())
       continue;
     ResolvedAccess access;
-    AccessPath location = r.path;
+    AccessPath location = withoutFrame(r.path);
     while (!location.steps.empty() && location.steps.back() == "[*]")
       location.steps.pop_back();
     access.location = resolvedKey(location);
@@ -279,6 +325,9 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
   }
   for (const UnresolvedLockFact &u : fn.unresolvedLocks)
     out_.unresolvedLocks.push_back(u);
+  for (const JoinFact &j : fn.joins)
+    if (j.handleKey.rfind("G:", 0) == 0)
+      globalJoins_.push_back({ctx, j.handleKey, at(j.offset)});
 
   for (const SpawnFact &s : fn.spawns) {
     std::string spawnKey = std::to_string(ctx) + "|" + usr + "|" + std::to_string(s.offset) +
@@ -314,6 +363,8 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
     child.spawnSite = s.site;
     child.spawnPos = at(s.offset);
     child.selfConcurrent = s.inLoop || s.pool;
+    if (!s.pool)
+      child.handleKey = s.handleKey;
     if (!s.handleKey.empty() && !s.pool) {
       unsigned best = 0;
       for (const JoinFact &j : fn.joins)
@@ -353,7 +404,9 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
 }
 
 void Expander::expandContext(int ctx) {
+  expandingContext_ = ctx;
   std::vector<std::string> stack;
+  expandingStack_ = &stack;
   Bindings bindings = contextBindings_[std::to_string(ctx)];
   std::string usr = out_.contexts[ctx].entryUsr;
   auto fn = functions_.find(usr);
@@ -378,6 +431,21 @@ void Expander::expandContext(int ctx) {
     }
   }
   expand(ctx, usr, bindings, {}, {}, {}, stack);
+  expandingStack_ = nullptr;
+}
+
+void Expander::joinThroughGlobalHandles() {
+  for (ThreadContext &child : out_.contexts) {
+    if (child.parent < 0 || !child.joinPos.empty() || child.handleKey.rfind("G:", 0) != 0)
+      continue;
+    for (const GlobalJoin &j : globalJoins_) {
+      if (j.context != child.parent || j.handleKey != child.handleKey ||
+          !lessPos(child.spawnPos, j.pos))
+        continue; // another context's join, another handle, or before the spawn
+      if (child.joinPos.empty() || lessPos(j.pos, child.joinPos))
+        child.joinPos = j.pos;
+    }
+  }
 }
 
 void Expander::addLibraryContexts() {
@@ -427,6 +495,7 @@ void Expander::run() {
   // Contexts are appended while expanding (spawns); expand them in order.
   for (size_t i = 0; i < out_.contexts.size(); ++i)
     expandContext(static_cast<int>(i));
+  joinThroughGlobalHandles();
   addLibraryContexts();
   for (size_t i = 0; i < out_.contexts.size(); ++i) // spawns made by library methods
     if (out_.contexts[i].parent >= 0 && out_.contexts[out_.contexts[i].parent].library &&

@@ -36,6 +36,7 @@ struct ThreadContext {
   SourceSite spawnSite;
   Position spawnPos;          ///< in the parent
   Position joinPos;           ///< in the parent; empty: never joined
+  std::string handleKey;      ///< where the spawner keeps the handle ("G:tid"), if known
   bool selfConcurrent = false;///< several instances run at once
   bool library = false;       ///< RacerD's assumption: may run concurrently with anything
   bool isMain = false;

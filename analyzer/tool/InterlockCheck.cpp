@@ -78,6 +78,10 @@ cl::opt<bool> assumeConcurrentPublic(
     cl::desc("Public methods of a class that owns and uses a mutex may run "
              "concurrently with each other (default true)"),
     cl::init(true), cl::cat(category));
+cl::opt<bool> printStats("cross-tu-stats",
+                         cl::desc("Print how many passes and TU re-parses cross-TU lock "
+                                  "wrappers needed (on stderr)"),
+                         cl::init(false), cl::cat(category));
 cl::list<std::string> extraArgs("extra-arg", cl::desc("Append an argument to every compile "
                                                       "command"),
                                 cl::cat(category));
@@ -189,6 +193,24 @@ int writeReport(const Report &report) {
   return report.newFindings() ? kExitFindings : kExitClean;
 }
 
+// Wrapper summaries that did not settle within the pass bound are named:
+// their callers in other TUs may miss a lock (the report may be incomplete).
+void reportCrossTUPasses(const DriverResult &run, size_t files) {
+  const CrossTUFixedPoint &passes = run.crossTU;
+  if (passes.boundReached) {
+    llvm::errs() << "interlock-check: warning: cross-TU lock wrappers did not settle after "
+                 << passes.passes << " passes; calls from other TUs to these may miss a lock "
+                    "effect:";
+    for (const std::string &name : passes.unsettledWrappers)
+      llvm::errs() << " `" << name << "`";
+    llvm::errs() << "\n";
+  }
+  if (printStats)
+    llvm::errs() << "interlock-check: cross-TU stats: " << files << " TUs, " << passes.passes
+                 << " pass(es) for cross-TU wrappers, " << passes.reanalyzedTUs
+                 << " TU re-parse(s)" << (passes.boundReached ? " (bound reached)" : "") << "\n";
+}
+
 void printVersion(llvm::raw_ostream &os) {
   os << "interlock-check " << INTERLOCK_VERSION << " (built with Clang/LLVM "
      << LLVM_VERSION_STRING << ")\n";
@@ -255,6 +277,7 @@ int main(int argc, const char **argv) {
 
   DriverResult run = runFactsExtraction(**db, files, analysis, driver, llvm::errs());
   run.errors.insert(run.errors.begin(), selectionErrors.begin(), selectionErrors.end());
+  reportCrossTUPasses(run, files.size());
   if (run.facts.empty())
     return fail("no translation unit could be analyzed (" + llvm::Twine(run.errors.size()) +
                 " failed)");

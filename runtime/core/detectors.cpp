@@ -61,7 +61,7 @@ struct CondState {
   const void *address;
   uint64_t mutex_id;
   LockState *mutex;
-  ShortStack site;
+  uint32_t site;      // stack-depot id of the wait that bound the mutex
   uint32_t waiters;
   CondState *next;
 };
@@ -149,7 +149,8 @@ void report_lock_order_cycle(const Cycle &cycle) {
     msg << "thread " << thread_name(e->first_thread) << " acquires " << quoted(to.short_name) << " while holding "
         << quoted(from.short_name);
     FindingSection *s = finding_add_section(f, title, msg, 2);
-    s->pcs = e->to_stack.empty() ? pcs_of(stack_depot_copy(e->to_site)) : e->to_stack;
+    if (e->to_stack) stack_depot_append_pcs(e->to_stack, &s->pcs);
+    else s->pcs = pcs_of(stack_depot_copy(e->to_site));
     Str held_title, held_msg;
     held_title << "held " << quoted(from.short_name) << ", acquired at:";
     held_msg << quoted(from.short_name) << " acquired here by thread " << thread_name(e->first_thread)
@@ -417,7 +418,7 @@ void report_cond_wait_unheld(ThreadState *t, LockState *mutex, const ShortStack 
 void check_cond_binding(ThreadState *t, const void *cond, LockState *mutex, const ShortStack &site, bool begin) {
   bool mismatch = false;
   LockState *bound = nullptr;
-  ShortStack bound_site{};
+  uint32_t bound_site = 0;
   {
     SpinGuard guard(g_cond_lock);
     CondState *c = cond_state(cond, begin);
@@ -433,7 +434,7 @@ void check_cond_binding(ThreadState *t, const void *cond, LockState *mutex, cons
     } else if (c->waiters == 0) {
       c->mutex = mutex;
       c->mutex_id = mutex->id;
-      c->site = site;
+      c->site = stack_depot_put(site);
     }
     ++c->waiters;
   }
@@ -452,7 +453,7 @@ void check_cond_binding(ThreadState *t, const void *cond, LockState *mutex, cons
   b_title << "earlier wait with " << quoted(before.short_name) << ":";
   b_msg << "earlier wait with " << quoted(before.short_name);
   FindingSection *b = finding_add_section(f, b_title, b_msg, 4);
-  b->pcs = pcs_of(bound_site);
+  b->pcs = pcs_of(stack_depot_copy(bound_site));
   report_unlock();
   report_finding(f);
 }

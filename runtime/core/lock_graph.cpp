@@ -1,5 +1,7 @@
 #include "core/lock_graph.h"
 
+#include <sys/mman.h>
+
 namespace interlock {
 namespace {
 
@@ -152,6 +154,21 @@ void LockGraph::table_remove(Edge *edge) {
   }
 }
 
+// A replaced table stays mapped (a lock-free reader may still probe it) but
+// the pages of its slots are given back: they read as zero from then on, i.e.
+// as empty slots, so a late reader just misses and takes the locked path.
+// The page holding the header (capacity) is kept. Small tables share pages
+// with other allocations and are left alone.
+void LockGraph::release_table_pages(EdgeTable *table) {
+  constexpr uintptr_t kPage = 4096;
+  size_t bytes = table->capacity * sizeof(EdgeSlot);
+  if (bytes < 64 * 1024) return;
+  uintptr_t slots = reinterpret_cast<uintptr_t>(&table->slots[0]);
+  uintptr_t begin = (slots + kPage - 1) & ~(kPage - 1);
+  uintptr_t end = (slots + bytes) & ~(kPage - 1);
+  if (end > begin) madvise(reinterpret_cast<void *>(begin), end - begin, MADV_DONTNEED);
+}
+
 // Rebuilds the table for the live edges, dropping tombstones. When the live
 // edges fit the current capacity, the table is rebuilt in place: a lock-free
 // reader racing with it may miss an edge (find_edge returns null, and the
@@ -185,6 +202,7 @@ void LockGraph::grow_table() {
     ++table->used;
   }
   table_.store(table, std::memory_order_release);
+  release_table_pages(old);
 }
 
 // Under lock_: empties every slot, then re-inserts the live edges (found
@@ -261,7 +279,7 @@ bool LockGraph::add_occurrence(const EdgeOccurrence &occ, Cycle *cycle) {
     edge->from_try = occ.from_try;
     if (occ.from_site) edge->from_site = stack_depot_put(*occ.from_site);
     if (occ.to_site) edge->to_site = stack_depot_put(*occ.to_site);
-    if (occ.to_stack) edge->to_stack = *occ.to_stack;
+    if (occ.to_stack) edge->to_stack = stack_depot_put_pcs(occ.to_stack->begin(), occ.to_stack->size());
     edge->next_out = from_node->out;
     from_node->out = edge;
     edge->next_in = to_node->in;
@@ -276,8 +294,19 @@ bool LockGraph::add_occurrence(const EdgeOccurrence &occ, Cycle *cycle) {
   return find_cycle(edge, cycle);
 }
 
+// A fresh search generation. When the 32-bit counter wraps, every mark is
+// cleared first, so an old mark can never equal the new generation.
+uint32_t LockGraph::next_mark() {
+  if (++mark_gen_ == 0) {
+    for (size_t i = 0; i < node_capacity_; ++i)
+      if (nodes_[i]) nodes_[i]->mark = 0;
+    mark_gen_ = 1;
+  }
+  return mark_gen_;
+}
+
 bool LockGraph::reachable(uint64_t start, uint64_t target) {
-  uint64_t gen = ++mark_gen_;
+  uint32_t gen = next_mark();
   Vec<GraphNode *> stack;
   GraphNode *first = node_locked(start, false, nullptr, 0);
   if (!first) return false;
@@ -431,7 +460,6 @@ void LockGraph::unlink_edge(Edge *edge) {
   edge->dead.store(true, std::memory_order_release);
   table_remove(edge);
   --live_edges_;
-  edge->to_stack = Vec<uintptr_t>();  // lock-free readers never read it: free it now, not after the quarantine
   // quarantine, then free the oldest
   edge->next_retired = nullptr;
   if (retired_tail_) retired_tail_->next_retired = edge;

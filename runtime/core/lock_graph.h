@@ -36,20 +36,22 @@ struct Edge {
   // Stack-depot ids (core/stack_depot.h; 0 = none) of the first occurrence:
   uint32_t from_site = 0;            // acquisition of `from`
   uint32_t to_site = 0;              // acquisition of `to` (short)
-  Vec<uintptr_t> to_stack;           // first occurrence: full stack acquiring `to`
+  uint32_t to_stack = 0;             // first occurrence: full stack acquiring `to` (stack_depot_put_pcs id)
   Edge *next_out = nullptr;
   Edge *next_in = nullptr;
   Edge *next_retired = nullptr;
 };
 
+// 48 bytes (a 64-byte block of the internal allocator): one per lock
+// identity that has edges.
 struct GraphNode {
   uint64_t id = 0;
   uintptr_t address = 0;
-  LockKind kind = LockKind::kMutex;
-  uint32_t first_site = 0;           // stack-depot id of the first acquisition, 0 if none
   Edge *out = nullptr;
   Edge *in = nullptr;
-  uint64_t mark = 0;
+  uint32_t mark = 0;                 // search generation (see LockGraph::next_mark)
+  uint32_t first_site = 0;           // stack-depot id of the first acquisition, 0 if none
+  LockKind kind = LockKind::kMutex;
   bool on_path = false;
 };
 
@@ -128,9 +130,11 @@ class LockGraph {
   void table_remove(Edge *edge);
   void grow_table();
   void rebuild_in_place(EdgeTable *table);
+  void release_table_pages(EdgeTable *table);
   void merge(Edge *edge, const EdgeOccurrence &occurrence, bool *changed);
   bool find_cycle(Edge *new_edge, Cycle *cycle);
   bool reachable(uint64_t from, uint64_t target);
+  uint32_t next_mark();
   bool cycle_is_reportable(const Vec<Edge *> &edges, bool *single_thread) const;
   bool enumerate_cycles(Edge *new_edge, Cycle *cycle);
   bool remember_report(const Vec<Edge *> &edges);
@@ -140,7 +144,7 @@ class LockGraph {
   std::atomic<EdgeTable *> table_{nullptr};
   size_t live_edges_ = 0;
   uint64_t next_seq_ = 1;
-  uint64_t mark_gen_ = 0;
+  uint32_t mark_gen_ = 0;
   // id -> node, open addressing (under lock_)
   GraphNode **nodes_ = nullptr;
   size_t node_capacity_ = 0, node_used_ = 0, live_nodes_ = 0;

@@ -90,7 +90,90 @@ DepotEntry *new_entry(uint32_t *id_out) {
   return &chunk[id & (kChunkSize - 1)];
 }
 
+// ---- full stacks: variable length, one internal_alloc block each ----
+struct FullEntry {
+  std::atomic<uint32_t> next;  // next id in the same bucket
+  uint32_t hash;
+  uint32_t count;
+  uintptr_t pcs[1];  // `count` of them (the block is allocated to fit)
+};
+
+using FullChunk = std::atomic<FullEntry *>;
+std::atomic<std::atomic<FullChunk *> *> g_full_chunks{nullptr};  // id -> chunk -> entry
+std::atomic<std::atomic<uint32_t> *> g_full_buckets{nullptr};
+std::atomic<uint32_t> g_full_next_id{1};
+SpinLock g_full_lock;
+
+uint32_t hash_pcs(const uintptr_t *pcs, size_t count) {
+  uint64_t h = count;
+  for (size_t i = 0; i < count; ++i) h = mix64(h ^ pcs[i]) + 0x9e3779b97f4a7c15ull;
+  return uint32_t(h ^ (h >> 32));
+}
+
+FullEntry *full_entry_of(uint32_t id) {
+  std::atomic<FullChunk *> *chunks = g_full_chunks.load(std::memory_order_acquire);
+  if (!id || !chunks) return nullptr;
+  FullChunk *chunk = chunks[id >> kChunkBits].load(std::memory_order_acquire);
+  return chunk ? chunk[id & (kChunkSize - 1)].load(std::memory_order_acquire) : nullptr;
+}
+
+uint32_t find_full(uint32_t head, uint32_t hash, const uintptr_t *pcs, size_t count) {
+  for (uint32_t id = head; id;) {
+    FullEntry *entry = full_entry_of(id);
+    if (!entry) return 0;
+    if (entry->hash == hash && entry->count == count && memcmp(entry->pcs, pcs, count * sizeof(uintptr_t)) == 0)
+      return id;
+    id = entry->next.load(std::memory_order_acquire);
+  }
+  return 0;
+}
+
+// Under g_full_lock.
+void ensure_full_tables() {
+  if (g_full_buckets.load(std::memory_order_relaxed)) return;
+  g_full_chunks.store(static_cast<std::atomic<FullChunk *> *>(reserve_zeroed(kMaxChunks * sizeof(std::atomic<FullChunk *>))),
+                      std::memory_order_release);
+  g_full_buckets.store(static_cast<std::atomic<uint32_t> *>(reserve_zeroed(kBuckets * sizeof(std::atomic<uint32_t>))),
+                       std::memory_order_release);
+}
+
 }  // namespace
+
+uint32_t stack_depot_put_pcs(const uintptr_t *pcs, size_t count) {
+  if (count == 0 || count > UINT32_MAX) return 0;
+  uint32_t hash = hash_pcs(pcs, count);
+  uint32_t bucket = hash & (kBuckets - 1);
+  if (std::atomic<uint32_t> *buckets = g_full_buckets.load(std::memory_order_acquire)) {
+    if (uint32_t id = find_full(buckets[bucket].load(std::memory_order_acquire), hash, pcs, count)) return id;
+  }
+  SpinGuard guard(g_full_lock);
+  ensure_full_tables();
+  std::atomic<uint32_t> &head = g_full_buckets.load(std::memory_order_relaxed)[bucket];
+  uint32_t first = head.load(std::memory_order_relaxed);
+  if (uint32_t id = find_full(first, hash, pcs, count)) return id;
+  uint32_t id = g_full_next_id.load(std::memory_order_relaxed);
+  if (id == 0) return 0;  // 2^32 stacks: full, the caller keeps its short stack
+  std::atomic<FullChunk *> &chunk_ref = g_full_chunks.load(std::memory_order_relaxed)[id >> kChunkBits];
+  FullChunk *chunk = chunk_ref.load(std::memory_order_relaxed);
+  if (!chunk) {
+    chunk = static_cast<FullChunk *>(reserve_zeroed(kChunkSize * sizeof(FullChunk)));
+    chunk_ref.store(chunk, std::memory_order_release);
+  }
+  auto *entry = static_cast<FullEntry *>(internal_alloc(sizeof(FullEntry) + (count - 1) * sizeof(uintptr_t)));
+  entry->hash = hash;
+  entry->count = uint32_t(count);
+  memcpy(entry->pcs, pcs, count * sizeof(uintptr_t));
+  entry->next.store(first, std::memory_order_relaxed);
+  chunk[id & (kChunkSize - 1)].store(entry, std::memory_order_release);
+  g_full_next_id.store(id + 1, std::memory_order_relaxed);
+  head.store(id, std::memory_order_release);  // publishes the entry
+  return id;
+}
+
+void stack_depot_append_pcs(uint32_t id, Vec<uintptr_t> *out) {
+  if (FullEntry *entry = full_entry_of(id))
+    for (uint32_t i = 0; i < entry->count; ++i) out->push_back(entry->pcs[i]);
+}
 
 uint32_t stack_depot_put(const ShortStack &stack) {
   if (stack.depth == 0) return 0;
@@ -130,10 +213,17 @@ StackDepotStats stack_depot_stats() {
   uint32_t next = g_next_id.load(std::memory_order_relaxed);
   stats.stacks = next ? next - 1 : UINT32_MAX;
   stats.bytes_mapped = size_t(g_chunk_count.load(std::memory_order_relaxed)) * kChunkSize * sizeof(DepotEntry);
+  stats.full_stacks = g_full_next_id.load(std::memory_order_relaxed) - 1;
   return stats;
 }
 
-void stack_depot_fork_lock() { g_lock.lock(); }
-void stack_depot_fork_unlock() { g_lock.unlock(); }
+void stack_depot_fork_lock() {
+  g_lock.lock();
+  g_full_lock.lock();
+}
+void stack_depot_fork_unlock() {
+  g_full_lock.unlock();
+  g_lock.unlock();
+}
 
 }  // namespace interlock

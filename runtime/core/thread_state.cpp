@@ -1,6 +1,7 @@
 #include "core/thread_state.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
 
 #include "common/internal_alloc.h"
 #include "common/spin_lock.h"
@@ -21,6 +22,12 @@ constexpr uint32_t kMaxChunks = 1u << 20;
 SpinLock g_threads_lock;
 ThreadState *g_free_states;
 std::atomic<std::atomic<ThreadState *> *> *g_by_tid;
+// Per chunk of the tid table: how many of its tids have ended. Tids are
+// never reused, so a chunk whose every tid ended is never written again: its
+// pages are given back (they read as null, "no live thread"). The table then
+// costs memory for the threads alive at once, not for every thread that ever
+// ran (8 bytes each otherwise).
+uint16_t *g_ended_per_chunk;
 std::atomic<uint32_t> g_next_tid{1};   // 0 is "no owner"; shown as T(tid-1)
 pthread_key_t g_exit_key;
 bool g_key_ready;
@@ -35,6 +42,15 @@ std::atomic<ThreadState *> *tid_ref(uint32_t tid, bool create) {
     g_by_tid[chunk].store(entries, std::memory_order_release);
   }
   return entries ? &entries[tid & (kChunkSize - 1)] : nullptr;
+}
+
+// Under g_threads_lock.
+void note_tid_ended(uint32_t tid) {
+  uint32_t chunk = tid >> kChunkBits;
+  if (chunk >= kMaxChunks || !g_ended_per_chunk) return;
+  if (++g_ended_per_chunk[chunk] < kChunkSize - (chunk == 0 ? 1 : 0)) return;  // tid 0 is never used
+  std::atomic<ThreadState *> *entries = g_by_tid[chunk].load(std::memory_order_relaxed);
+  if (entries) madvise(entries, kChunkSize * sizeof(std::atomic<ThreadState *>), MADV_DONTNEED);
 }
 
 void key_destructor(void *value) {
@@ -60,9 +76,11 @@ ThreadState *create_state() {
   ThreadState *state;
   {
     SpinGuard guard(g_threads_lock);
-    if (!g_by_tid)
+    if (!g_by_tid) {
       g_by_tid = static_cast<std::atomic<std::atomic<ThreadState *> *> *>(
           reserve_zeroed(kMaxChunks * sizeof(std::atomic<std::atomic<ThreadState *> *>)));
+      g_ended_per_chunk = static_cast<uint16_t *>(reserve_zeroed(kMaxChunks * sizeof(uint16_t)));
+    }
     state = g_free_states;
     if (state) g_free_states = state->next_free;
   }
@@ -140,6 +158,7 @@ void release_thread_state(ThreadState *state) {
   if (t_current_thread == state) t_current_thread = nullptr;
   SpinGuard guard(g_threads_lock);
   if (std::atomic<ThreadState *> *ref = tid_ref(state->tid, false)) ref->store(nullptr, std::memory_order_release);
+  note_tid_ended(state->tid);
   state->next_free = g_free_states;
   g_free_states = state;
 }

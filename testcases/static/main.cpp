@@ -17,6 +17,7 @@ int main() {
   pthread_arg_scenario();
   ring_scenario();
   c_locks_scenario();
+  layered_locks_scenario();
   pool_user::run();
   return 0;
 }

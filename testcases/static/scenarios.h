@@ -18,4 +18,5 @@ extern "C" {
 void pthread_arg_scenario(void);
 void ring_scenario(void);
 void c_locks_scenario(void);
+void layered_locks_scenario(void);
 }

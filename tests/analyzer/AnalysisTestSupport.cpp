@@ -17,19 +17,6 @@ const char *const kCPrelude = "#include <pthread.h>\n#include <stddef.h>\n";
 
 namespace {
 
-class FactsAction : public clang::ASTFrontendAction {
-public:
-  FactsAction(TUFacts &facts, const AnalyzerConfig &config) : facts_(facts), config_(config) {}
-  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &,
-                                                        llvm::StringRef) override {
-    return makeFactsConsumer(facts_, config_);
-  }
-
-private:
-  TUFacts &facts_;
-  const AnalyzerConfig &config_;
-};
-
 std::string fileName(size_t index, const Snippet &s) {
   return "/interlock-test/tu" + std::to_string(index) + (s.language == "c" ? ".c" : ".cpp");
 }
@@ -51,7 +38,7 @@ TUFactsPtr analyzeSnippet(size_t index, const Snippet &snippet, const AnalyzerCo
     args.insert(args.begin(), "-std=c++20");
   }
   bool ok = clang::tooling::runToolOnCodeWithArgs(
-      std::make_unique<FactsAction>(*facts, config), fullCode(snippet), args,
+      makeFactsAction(*facts, config), fullCode(snippet), args,
       fileName(index, snippet));
   EXPECT_TRUE(ok) << "snippet " << index << " does not compile";
   return facts;
@@ -59,18 +46,21 @@ TUFactsPtr analyzeSnippet(size_t index, const Snippet &snippet, const AnalyzerCo
 } // namespace
 
 std::vector<Finding> analyzeSnippets(const std::vector<Snippet> &tus,
-                                     const AnalyzerConfig &config) {
+                                     const AnalyzerConfig &config, CrossTUFixedPoint *passes,
+                                     unsigned maxPasses) {
   std::vector<TUFactsPtr> all;
   for (size_t i = 0; i < tus.size(); ++i)
     all.push_back(analyzeSnippet(i, tus[i], config));
-  // The driver's second pass: wrappers defined in another TU.
-  CrossTUWrapperPlan plan = planCrossTUWrappers(all);
-  if (!plan.rerun.empty()) {
-    AnalyzerConfig withWrappers = config;
-    withWrappers.externalLockEffects = plan.effects;
-    for (size_t i : plan.rerun)
-      all[i] = analyzeSnippet(i, tus[i], withWrappers);
-  }
+  // As the driver: wrappers defined in other TUs, to a fixed point.
+  auto reanalyze = [&](const std::vector<size_t> &indexes, const AnalyzerConfig &withWrappers) {
+    std::vector<TUFactsPtr> fresh;
+    for (size_t i : indexes)
+      fresh.push_back(analyzeSnippet(i, tus[i], withWrappers));
+    return fresh;
+  };
+  CrossTUFixedPoint made = completeCrossTUWrappers(all, config, reanalyze, maxPasses);
+  if (passes)
+    *passes = made;
   return analyzeProgram(std::move(all), config);
 }
 

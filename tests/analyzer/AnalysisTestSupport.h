@@ -23,8 +23,12 @@ struct Snippet {
   std::string language = "c++"; ///< "c++" or "c"
 };
 
+/// Analyzes the snippets as the driver does (cross-TU wrappers to a fixed
+/// point, at most `maxPasses`); `passes`, when given, says how it went.
 std::vector<Finding> analyzeSnippets(const std::vector<Snippet> &tus,
-                                     const AnalyzerConfig &config = {});
+                                     const AnalyzerConfig &config = {},
+                                     CrossTUFixedPoint *passes = nullptr,
+                                     unsigned maxPasses = kMaxCrossTUPasses);
 
 /// Checks every marker both ways; returns a readable mismatch list or "".
 std::string checkMarkers(const std::vector<Snippet> &tus, const std::vector<Finding> &findings);

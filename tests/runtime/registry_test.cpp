@@ -7,6 +7,7 @@
 #include <mutex>
 #include <new>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "core/lock_registry.h"
@@ -126,6 +127,30 @@ TEST(Registry, SpinLocksByAddress) {
   rebirth_lock(const_cast<const int *>(&spin));
   EXPECT_NE(a->id, first);
   pthread_spin_destroy(&spin);
+}
+
+// Locks without a tag (spin locks, process-shared mutexes) are found by
+// address: the bucket array grows with the number of states (it used to be a
+// fixed 8 MiB array), and every lock keeps its one state through the growth,
+// also while other threads look locks up meanwhile.
+TEST(Registry, AddressTableGrowsAndKeepsEveryLock) {
+  const size_t per_thread = 150000;
+  std::unique_ptr<int[]> locks(new int[2 * per_thread]());  // stand-ins for spin locks: only addresses matter
+  std::vector<LockState *> states(2 * per_thread);
+  auto look_up_range = [&](size_t first) {
+    for (size_t i = first; i < first + per_thread; ++i)
+      states[i] = lookup_plain(&locks[i], LockKind::kSpinLock);
+  };
+  std::thread other(look_up_range, per_thread);
+  look_up_range(0);
+  other.join();
+  std::set<LockState *> distinct(states.begin(), states.end());
+  EXPECT_EQ(distinct.size(), 2 * per_thread);
+  for (size_t i = 0; i < 2 * per_thread; ++i) {
+    ASSERT_EQ(lookup_plain(&locks[i], LockKind::kSpinLock), states[i]) << i;
+    ASSERT_EQ(find_lock(&locks[i]), states[i]) << i;
+    ASSERT_EQ(states[i]->address, reinterpret_cast<uintptr_t>(&locks[i]));
+  }
 }
 
 }  // namespace

@@ -6,10 +6,15 @@
 #include "interlock/AnalyzerConfig.h"
 #include "interlock/Finding.h"
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
-namespace clang { class ASTConsumer; }
+namespace clang {
+class ASTConsumer;
+class FrontendAction;
+} // namespace clang
 
 namespace interlock {
 
@@ -29,9 +34,14 @@ TUFactsPtr newFacts();
 std::unique_ptr<clang::ASTConsumer> makeFactsConsumer(TUFacts &out,
                                                       const AnalyzerConfig &config);
 
-/// The second pass for wrappers defined in another TU: the lock effects of
-/// every wrapper in `tus` (by USR) and the indexes of the TUs that call one
-/// they do not define themselves. Re-running exactly those TUs with
+/// A frontend action running that consumer: what the driver and the tests
+/// execute on each TU.
+std::unique_ptr<clang::FrontendAction> makeFactsAction(TUFacts &out,
+                                                       const AnalyzerConfig &config);
+
+/// One step of completeCrossTUWrappers (kept for callers that run the second
+/// pass themselves): the lock effects of every wrapper in `tus` (by USR) and
+/// the indexes of the TUs that use one they do not define themselves. Re-running exactly those TUs with
 /// `effects` in AnalyzerConfig::externalLockEffects and replacing their facts
 /// lets callers see the wrapper's effect. Empty `rerun` when nothing changes.
 struct CrossTUWrapperPlan {
@@ -39,6 +49,30 @@ struct CrossTUWrapperPlan {
   std::vector<size_t> rerun;
 };
 CrossTUWrapperPlan planCrossTUWrappers(const std::vector<TUFactsPtr> &tus);
+
+/// Cross-TU wrappers to a fixed point. After pass 1 (every TU analyzed with
+/// no external effects), the TUs that use a function defined elsewhere whose
+/// wrapper summary changed are analyzed again with the program's current
+/// summaries, and so on until no summary changes: a wrapper whose effect
+/// comes from a wrapper in a third TU (and a scoped-guard class whose
+/// constructor / destructor are defined in another TU) is seen at every call.
+/// `reanalyze(indexes, config)` returns the new facts of tus[indexes[k]] at
+/// position k (null when the TU fails to parse; its earlier facts stay).
+/// Null entries of `tus` (TUs that never parsed) are skipped.
+using ReanalyzeTUs = std::function<std::vector<TUFactsPtr>(const std::vector<size_t> &indexes,
+                                                           const AnalyzerConfig &config)>;
+struct CrossTUFixedPoint {
+  unsigned passes = 1;        ///< analyses of the program, pass 1 included
+  size_t reanalyzedTUs = 0;   ///< TU parses after pass 1
+  bool boundReached = false;  ///< stopped at maxPasses before the fixed point
+  std::vector<std::string> unsettledWrappers; ///< names still changing when stopped
+};
+/// The default bound: wrapper chains spanning this many TUs are followed.
+constexpr unsigned kMaxCrossTUPasses = 8;
+CrossTUFixedPoint completeCrossTUWrappers(std::vector<TUFactsPtr> &tus,
+                                          const AnalyzerConfig &config,
+                                          const ReanalyzeTUs &reanalyze,
+                                          unsigned maxPasses = kMaxCrossTUPasses);
 
 /// Combines the facts of every TU and returns all findings, unfiltered
 /// (suppressions, baselines and path filters are applied by output/).
