@@ -214,7 +214,9 @@ namespace {
 // are never reused and both are live here, so a memo entry whose edge still
 // names them is that edge (edges die only with one of their locks).
 Edge *find_known_edge(ThreadState *t, uint64_t from, uint64_t to) {
-  KnownEdge &memo = t->known_edges[(from * 31 + to) & (kKnownEdgeSlots - 1)];
+  // Ids are consecutive (a chain's edges are n -> n+1): mix before indexing.
+  uint64_t hash = (from * 0x9e3779b97f4a7c15ull) ^ (to * 0xc2b2ae3d27d4eb4full);
+  KnownEdge &memo = t->known_edges[(hash >> 32) & (kKnownEdgeSlots - 1)];
   if (memo.from == from && memo.to == to && memo.edge->from == from && memo.edge->to == to &&
       !memo.edge->dead.load(std::memory_order_relaxed))
     return memo.edge;
