@@ -7,7 +7,7 @@
 
 namespace interlock {
 namespace registry_detail {
-std::atomic<std::atomic<LockState *> *> *g_chunks;
+std::atomic<LockState *> *g_slabs;
 std::atomic<uint32_t> g_next_slot{1};
 }  // namespace registry_detail
 
@@ -31,8 +31,7 @@ constexpr uint32_t kInitialBucketBits = 12;
 constexpr uint32_t kMaxBucketBits = 30;
 constexpr size_t kStripeBits = 8;
 constexpr size_t kStripes = size_t(1) << kStripeBits;
-// Slot table: two levels, chunks allocated on demand; 2^32 slots at most
-// (constants in the header, registry_detail).
+// Slots: see allocate_state (constants in the header, registry_detail).
 
 struct BucketArray {
   uint32_t bits;
@@ -59,8 +58,7 @@ void ensure_tables() {
   if (g_buckets) return;
   SpinGuard guard(g_init_lock);
   if (g_buckets) return;
-  g_chunks = static_cast<std::atomic<std::atomic<LockState *> *> *>(
-      reserve_zeroed(kMaxChunks * sizeof(std::atomic<std::atomic<LockState *> *>)));
+  g_slabs = static_cast<std::atomic<LockState *> *>(reserve_zeroed(kMaxSlabs * sizeof(std::atomic<LockState *>)));
   BucketArray *array = new_bucket_array(kInitialBucketBits);
   g_bucket_array.store(array, std::memory_order_release);
   __atomic_store_n(&g_buckets, array->heads, __ATOMIC_RELEASE);
@@ -99,21 +97,6 @@ void grow_buckets_if_crowded() {
   madvise(old->heads, old_buckets * sizeof(std::atomic<LockState *>), MADV_DONTNEED);
 }
 
-std::atomic<LockState *> *slot_ref(uint32_t slot, bool create) {
-  uint32_t chunk = slot >> kChunkBits;
-  if (chunk >= kMaxChunks) return nullptr;
-  std::atomic<LockState *> *entries = g_chunks[chunk].load(std::memory_order_acquire);
-  if (!entries && create) {
-    SpinGuard guard(g_init_lock);
-    entries = g_chunks[chunk].load(std::memory_order_acquire);
-    if (!entries) {
-      entries = static_cast<std::atomic<LockState *> *>(reserve_zeroed(kChunkSize * sizeof(std::atomic<LockState *>)));
-      g_chunks[chunk].store(entries, std::memory_order_release);
-    }
-  }
-  return entries ? &entries[slot & (kChunkSize - 1)] : nullptr;
-}
-
 uint64_t make_tag(uint32_t slot, uint64_t id) {
   uint64_t tag = ((uint64_t(slot) << 32) | (id & 0xffffffffu)) ^ kTagMagic;
   return tag ? tag : 1;
@@ -142,30 +125,45 @@ void give_new_identity(LockState *state, LockKind kind, uint64_t *tag_field) {
 }
 
 // Lock states are never freed (a re-born lock reuses its state in place), so
-// they come from a bump allocator: no header, no rounding to a size class.
+// they come from slabs without headers. A state's slot is its index: slab
+// g_slabs[slot >> kSlabBits], entry slot & (kSlabSize - 1). After 2^32 states
+// (slot numbers wrap to 0) new states come from unindexed slabs and stay
+// untagged (found by address).
 SpinLock g_slab_lock;
-char *g_slab_cursor;
-char *g_slab_end;
+char *g_overflow_cursor;
+char *g_overflow_end;
 
-LockState *allocate_state() {
-  constexpr size_t kSize = (sizeof(LockState) + alignof(LockState) - 1) & ~(alignof(LockState) - 1);
+LockState *allocate_state(uint32_t *slot_out) {
   SpinGuard guard(g_slab_lock);
-  if (g_slab_cursor + kSize > g_slab_end) {
-    constexpr size_t kSlab = size_t(1) << 20;
-    g_slab_cursor = static_cast<char *>(reserve_zeroed(kSlab));
-    g_slab_end = g_slab_cursor + kSlab;
+  uint32_t slot = g_next_slot.load(std::memory_order_relaxed);
+  if (slot != 0) {
+    std::atomic<LockState *> &slab_ref = g_slabs[slot >> kSlabBits];
+    LockState *slab = slab_ref.load(std::memory_order_relaxed);
+    if (!slab) {
+      slab = static_cast<LockState *>(reserve_zeroed(kSlabSize * sizeof(LockState)));
+      slab_ref.store(slab, std::memory_order_release);
+    }
+    g_next_slot.store(slot + 1, std::memory_order_release);  // 0 after the last slot
+    *slot_out = slot;
+    return new (&slab[slot & (kSlabSize - 1)]) LockState();
   }
-  void *memory = g_slab_cursor;
-  g_slab_cursor += kSize;
+  if (g_overflow_cursor + sizeof(LockState) > g_overflow_end) {
+    constexpr size_t kSlab = size_t(1) << 20;
+    g_overflow_cursor = static_cast<char *>(reserve_zeroed(kSlab));
+    g_overflow_end = g_overflow_cursor + kSlab;
+  }
+  void *memory = g_overflow_cursor;
+  g_overflow_cursor += sizeof(LockState);
+  *slot_out = 0;
   return new (memory) LockState();
 }
 
 LockState *create_state(uintptr_t address, LockKind kind, uint64_t *tag_field) {
-  auto *state = allocate_state();
+  uint32_t slot = 0;
+  auto *state = allocate_state(&slot);
   state->address = address;
-  state->slot = g_next_slot.fetch_add(1, std::memory_order_acq_rel);
-  if (std::atomic<LockState *> *ref = slot_ref(state->slot, true)) ref->store(state, std::memory_order_release);
-  else tag_field = nullptr;  // 2^32 slots used: keep working untagged
+  state->slot = slot;
+  if (!slot) tag_field = nullptr;  // 2^32 slots used: keep working untagged
   give_new_identity(state, kind, tag_field);
   std::atomic<LockState *> &head = bucket_head(g_bucket_array.load(std::memory_order_acquire), address);
   state->bucket_next.store(head.load(std::memory_order_relaxed), std::memory_order_relaxed);
@@ -272,7 +270,7 @@ void rebirth_lock(const void *address_ptr) {
 void set_retire_hook(RetireHook hook) { g_retire_hook = hook; }
 
 // Same order as the lookups nest them: a stripe (lookup_slow), then the init
-// lock (slot_ref, creating a slot chunk) or the slab lock (allocate_state).
+// lock (ensure_tables) or the slab lock (allocate_state).
 // Taking the init lock first here deadlocked a fork() against a thread
 // creating a lock's state (tests: runtime_process.fork_with_busy_thread).
 void registry_fork_lock() {
@@ -292,11 +290,15 @@ void registry_fork_unlock() {
 size_t lock_state_count() { return g_count.load(std::memory_order_relaxed); }
 
 LockState *lock_by_slot(uint32_t slot) {
-  if (!g_buckets) return nullptr;
-  std::atomic<LockState *> *ref = slot_ref(slot, false);
-  return ref ? ref->load(std::memory_order_acquire) : nullptr;
+  if (!g_buckets || !slot) return nullptr;
+  LockState *slab = g_slabs[slot >> kSlabBits].load(std::memory_order_acquire);
+  LockState *state = slab ? &slab[slot & (kSlabSize - 1)] : nullptr;
+  return state && state->address ? state : nullptr;  // address 0: not handed out yet
 }
 
-uint32_t lock_slot_count() { return g_next_slot.load(std::memory_order_acquire); }
+uint32_t lock_slot_count() {
+  uint32_t next = g_next_slot.load(std::memory_order_acquire);
+  return next ? next : UINT32_MAX;  // wrapped: every slot is in use
+}
 
 }  // namespace interlock

@@ -18,7 +18,8 @@ namespace interlock {
 enum class LockKind : uint8_t { kMutex, kRecursiveMutex, kRwLock, kSpinLock, kOther };
 const char *lock_kind_name(LockKind kind);
 
-struct LockState {
+// One cache line (64 bytes, aligned): the fast path reads only this line.
+struct alignas(64) LockState {
   uintptr_t address = 0;
   uint64_t id = 0;                   // identity; a new one at every birth, never reused
   uint64_t tag = 0;                  // value stored in the lock's spare field, 0 if untagged
@@ -38,7 +39,7 @@ struct LockState {
   uint32_t destroy_site = 0;         // last pthread_*_destroy
   std::atomic<LockState *> bucket_next{nullptr};
 };
-static_assert(sizeof(LockState) <= 64, "LockState should stay one cache line");
+static_assert(sizeof(LockState) == 64, "LockState should stay one cache line");
 
 // The first-acquisition stack of `lock`, or null when none was recorded yet.
 inline const ShortStack *lock_first_site(const LockState *lock) {
@@ -74,25 +75,27 @@ LockState *lock_by_slot(uint32_t slot);
 uint32_t lock_slot_count();
 
 namespace registry_detail {
-constexpr uint32_t kChunkBits = 16;
-constexpr uint32_t kChunkSize = 1u << kChunkBits;
-constexpr uint32_t kMaxChunks = 1u << 16;
+// Lock states live in slabs of kSlabSize; a state's slot is its allocation
+// index, so slot -> state is slab base + index (no per-lock table entry).
+constexpr uint32_t kSlabBits = 14;
+constexpr uint32_t kSlabSize = 1u << kSlabBits;          // 16384 states, 1 MiB
+constexpr uint32_t kMaxSlabs = 1u << (32 - kSlabBits);   // every 32-bit slot
 constexpr uint64_t kTagMagic = 0x6c6f636b4c4f434bull;  // "lockLOCK"
-extern std::atomic<std::atomic<LockState *> *> *g_chunks;
+extern std::atomic<LockState *> *g_slabs;  // slab index -> its first state, null until allocated
 extern std::atomic<uint32_t> g_next_slot;
 
 // The fast path: the tag names a slot whose state lives at this address
 // with this very tag. Anything else (zero, stale, foreign) goes slow.
-// No bound check against g_next_slot is needed: g_chunks covers every 32-bit
-// slot (kMaxChunks chunks, zero until allocated) and a slot not yet published
-// (or slot 0, never used) reads as null.
+// No bound check against g_next_slot is needed: g_slabs covers every 32-bit
+// slot (null until a slab is allocated), and a slot not handed out yet (or
+// slot 0, never used) is zeroed memory whose address matches no lock.
 inline LockState *decode_tag(uint64_t tag, uintptr_t address) {
   uint32_t slot = uint32_t((tag ^ kTagMagic) >> 32);
-  if (__builtin_expect(!tag || !g_chunks, 0)) return nullptr;
-  std::atomic<LockState *> *entries = g_chunks[slot >> kChunkBits].load(std::memory_order_acquire);
-  if (!entries) return nullptr;
-  LockState *state = entries[slot & (kChunkSize - 1)].load(std::memory_order_acquire);
-  if (state && state->address == address && state->tag == tag) return state;
+  if (__builtin_expect(!tag || !g_slabs, 0)) return nullptr;
+  LockState *slab = g_slabs[slot >> kSlabBits].load(std::memory_order_acquire);
+  if (!slab) return nullptr;
+  LockState *state = &slab[slot & (kSlabSize - 1)];
+  if (state->address == address && state->tag == tag) return state;
   return nullptr;
 }
 }  // namespace registry_detail
