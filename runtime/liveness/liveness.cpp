@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "common/address_map.h"
 #include "common/options.h"
 #include "common/spin_lock.h"
 #include "liveness/liveness_internal.h"
@@ -365,12 +366,12 @@ void liveness_check_destroy(ThreadState *t, WaitKind kind, const void *object, c
 namespace interlock {
 namespace {
 
-struct DeadObject {
-  const void *object;
-  uint32_t destroy_site;  // stack-depot id (core/stack_depot.h)
-};
+// Destroyed semaphores and barriers not re-initialised since: address ->
+// stack-depot id of the destroy. A hash map, not a list: a program that keeps
+// destroying objects at fresh addresses must not make every semaphore call
+// search all of them.
 SpinLock g_dead_lock;
-Global<Vec<DeadObject>> g_dead_storage;
+Global<AddressMap<uint32_t>> g_dead_storage;
 #define g_dead (*g_dead_storage)
 std::atomic<size_t> g_dead_count{0};
 
@@ -390,41 +391,29 @@ Str object_display(const void *object, Str *variable_out) {
 void liveness_object_created(const void *object) {
   if (g_dead_count.load(std::memory_order_acquire) == 0) return;
   SpinGuard guard(g_dead_lock);
-  for (size_t i = 0; i < g_dead.size(); ++i) {
-    if (g_dead[i].object != object) continue;
-    g_dead.erase_at(i);
-    g_dead_count.fetch_sub(1, std::memory_order_release);
-    return;
-  }
+  if (g_dead.erase(reinterpret_cast<uintptr_t>(object))) g_dead_count.fetch_sub(1, std::memory_order_release);
 }
 
 void liveness_object_destroyed(ThreadState *t, const void *object, const CallSite &site) {
-  DeadObject dead{};
-  dead.object = object;
   ShortStack destroy_site;
   capture_short_stack(&destroy_site, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
-  dead.destroy_site = stack_depot_put(destroy_site);
+  uint32_t destroy_site_id = stack_depot_put(destroy_site);
   SpinGuard guard(g_dead_lock);
-  for (DeadObject &d : g_dead)
-    if (d.object == object) return;  // destroyed twice: the first destroy stays the reference
-  g_dead.push_back(dead);
-  g_dead_count.fetch_add(1, std::memory_order_release);
+  // Destroyed twice: the first destroy stays the reference.
+  if (g_dead.insert(reinterpret_cast<uintptr_t>(object), destroy_site_id))
+    g_dead_count.fetch_add(1, std::memory_order_release);
 }
 
 void liveness_check_use(ThreadState *t, WaitKind kind, const void *object, const char *operation,
                         const CallSite &site) {
   if (__builtin_expect(g_dead_count.load(std::memory_order_acquire) == 0, 1)) return;
-  DeadObject dead{};
-  bool found = false;
+  uint32_t destroy_site_id = 0;
   {
     SpinGuard guard(g_dead_lock);
-    for (DeadObject &d : g_dead)
-      if (d.object == object) {
-        dead = d;
-        found = true;
-      }
+    uint32_t *found = g_dead.find(reinterpret_cast<uintptr_t>(object));
+    if (!found) return;
+    destroy_site_id = *found;
   }
-  if (!found) return;
   report_lock();
   Finding *f = finding_new(Rule::kInvalidMutex);
   const char *what = kind == WaitKind::kSemaphore ? "semaphore" : "barrier";
@@ -446,7 +435,7 @@ void liveness_check_use(ThreadState *t, WaitKind kind, const void *object, const
   Str d_title("destroyed at:"), d_msg;
   d_msg << what << " " << name << " destroyed here";
   FindingSection *d = finding_add_section(f, d_title, d_msg, 4);
-  short_stack_to_vec(stack_depot_copy(dead.destroy_site), &d->pcs);
+  short_stack_to_vec(stack_depot_copy(destroy_site_id), &d->pcs);
   report_unlock();
   report_finding(f);
 }
