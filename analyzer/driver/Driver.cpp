@@ -370,7 +370,8 @@ DriverResult runFactsExtraction(const tooling::CompilationDatabase &db,
       fresh.push_back(again[i].ok ? std::move(again[i].facts) : nullptr);
     return fresh;
   };
-  CrossTUFixedPoint fixedPoint = completeCrossTUWrappers(facts, config, reanalyze);
+  CrossTUFixedPoint fixedPoint = completeCrossTUWrappers(facts, config, reanalyze,
+                                                         std::max(1u, options.maxCrossTUPasses));
   for (size_t i = 0; i < files.size(); ++i)
     if (outcomes[i].ok)
       outcomes[i].facts = std::move(facts[i]);

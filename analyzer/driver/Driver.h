@@ -38,6 +38,7 @@ struct DriverOptions {
   std::string resourceDir;      ///< added as -resource-dir unless the command has one
   std::vector<std::string> extraArgs;       ///< appended to every command
   std::vector<std::string> extraArgsBefore; ///< inserted after the compiler name
+  unsigned maxCrossTUPasses = kMaxCrossTUPasses; ///< see completeCrossTUWrappers (1: no re-parse)
 };
 
 struct DriverResult {

@@ -19,4 +19,13 @@ std::string AccessPath::key() const {
   return out;
 }
 
+bool sameLockEffects(const std::vector<LockEffect> &a, const std::vector<LockEffect> &b) {
+  if (a.size() != b.size())
+    return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].lock.key() != b[i].lock.key() || a[i].shared != b[i].shared)
+      return false;
+  return true;
+}
+
 } // namespace interlock

@@ -153,18 +153,9 @@ std::unique_ptr<FrontendAction> makeFactsAction(TUFacts &out, const AnalyzerConf
 
 namespace {
 
-bool sameEffects(const std::vector<LockEffect> &a, const std::vector<LockEffect> &b) {
-  if (a.size() != b.size())
-    return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (a[i].lock.key() != b[i].lock.key() || a[i].shared != b[i].shared)
-      return false;
-  return true;
-}
-
 bool sameEffects(const ExternalLockEffects &a, const ExternalLockEffects &b) {
-  return sameEffects(a.acquiresOnReturn, b.acquiresOnReturn) &&
-         sameEffects(a.releasesOnReturn, b.releasesOnReturn);
+  return sameLockEffects(a.acquiresOnReturn, b.acquiresOnReturn) &&
+         sameLockEffects(a.releasesOnReturn, b.releasesOnReturn);
 }
 
 /// The lock effect of every wrapper of the program, by USR.

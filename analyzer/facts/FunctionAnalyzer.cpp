@@ -27,15 +27,7 @@ using namespace clang;
 namespace interlock {
 
 bool WrapperSummary::operator==(const WrapperSummary &o) const {
-  auto same = [](const std::vector<LockEffect> &a, const std::vector<LockEffect> &b) {
-    if (a.size() != b.size())
-      return false;
-    for (size_t i = 0; i < a.size(); ++i)
-      if (a[i].lock.key() != b[i].lock.key() || a[i].shared != b[i].shared)
-        return false;
-    return true;
-  };
-  return same(acquires, o.acquires) && same(releases, o.releases);
+  return sameLockEffects(acquires, o.acquires) && sameLockEffects(releases, o.releases);
 }
 
 std::string usrOf(const Decl *decl) {

@@ -145,6 +145,9 @@ struct FunctionFacts {
   std::vector<LockEffect> releasesOnReturn;
 };
 
+/// Same locks (by access path key) in the same modes, in the same order.
+bool sameLockEffects(const std::vector<LockEffect> &a, const std::vector<LockEffect> &b);
+
 /// What a wrapper defined in one TU does to its caller's lockset.
 struct ExternalLockEffects {
   std::vector<LockEffect> acquiresOnReturn;

@@ -82,6 +82,11 @@ cl::opt<bool> printStats("cross-tu-stats",
                          cl::desc("Print how many passes and TU re-parses cross-TU lock "
                                   "wrappers needed (on stderr)"),
                          cl::init(false), cl::cat(category));
+cl::opt<unsigned> maxCrossTUPasses(
+    "max-cross-tu-passes",
+    cl::desc("Bound on analysis passes for lock wrappers defined in other TUs (default 8; "
+             "1: no re-parse, wrappers are seen only inside their own TU)"),
+    cl::init(kMaxCrossTUPasses), cl::cat(category));
 cl::list<std::string> extraArgs("extra-arg", cl::desc("Append an argument to every compile "
                                                       "command"),
                                 cl::cat(category));
@@ -240,6 +245,7 @@ int main(int argc, const char **argv) {
   analysis.assumeConcurrentPublicMethods = assumeConcurrentPublic;
   DriverOptions driver;
   driver.jobs = jobs;
+  driver.maxCrossTUPasses = maxCrossTUPasses;
   driver.extraArgs.assign(extraArgs.begin(), extraArgs.end());
   driver.extraArgsBefore.assign(extraArgsBefore.begin(), extraArgsBefore.end());
   std::vector<std::string> excludes(excludeGlobs.begin(), excludeGlobs.end());

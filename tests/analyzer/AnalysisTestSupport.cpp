@@ -13,6 +13,16 @@ const char *const kPrelude =
     "#include <mutex>\n#include <shared_mutex>\n#include <thread>\n#include <future>\n"
     "#include <atomic>\n#include <vector>\n#include <map>\n#include <condition_variable>\n"
     "#include <pthread.h>\n";
+const char *const kCWorkerTwiceMain = R"(
+int main(void) {
+  pthread_t t1, t2;
+  pthread_create(&t1, NULL, worker, NULL);
+  pthread_create(&t2, NULL, worker, NULL);
+  pthread_join(t1, NULL);
+  pthread_join(t2, NULL);
+  return 0;
+}
+)";
 const char *const kCPrelude = "#include <pthread.h>\n#include <stddef.h>\n";
 
 namespace {

@@ -17,6 +17,8 @@ namespace interlock::test {
 
 /// Standard headers the snippets may use; prepended to every snippet.
 extern const char *const kPrelude;
+/// A C main() running `void *worker(void *)` on two threads, then joining them.
+extern const char *const kCWorkerTwiceMain;
 
 struct Snippet {
   std::string code;

@@ -22,8 +22,8 @@ struct AnalyzerConfig {
   /// concurrent with each other (RacerD's library assumption).
   bool assumeConcurrentPublicMethods = true;
   /// Acquire/release wrappers defined in other TUs (set by the driver for its
-  /// second pass; see planCrossTUWrappers). Applied at a call only when the
-  /// callee's body is not visible in the TU being analyzed.
+  /// later passes; see completeCrossTUWrappers). Applied at a call only when
+  /// the callee's body is not visible in the TU being analyzed.
   std::shared_ptr<const ExternalLockEffectMap> externalLockEffects;
 };
 
