@@ -64,11 +64,31 @@ private:
   ASTContext &ast_;
 };
 
+/// Whether a field of this type holds a mutex: a mutex itself, a class marked
+/// as a capability (`class LOCKABLE Mutex`, Clang's thread-safety attribute),
+/// or a class with such a field, as project wrappers around std::mutex are
+/// (leveldb's port::Mutex, absl-style Mutex classes). Arrays count by their
+/// element type. `depth` bounds the walk through nested members.
+bool typeHoldsMutex(QualType type, int depth = 0) {
+  if (mutexKindOf(type) != MutexKind::None)
+    return true;
+  const auto *record = type->getBaseElementTypeUnsafe()->getAsCXXRecordDecl();
+  if (!record || !record->hasDefinition() || depth > 3)
+    return false;
+  record = record->getDefinition();
+  if (record->hasAttr<CapabilityAttr>())
+    return true;
+  for (const FieldDecl *field : record->fields())
+    if (typeHoldsMutex(field->getType(), depth + 1))
+      return true;
+  return false;
+}
+
 ClassFacts classFactsOf(const CXXRecordDecl *record, ASTContext &ast) {
   ClassFacts facts;
   facts.name = qualifiedNameOf(record);
   for (const FieldDecl *field : record->fields()) {
-    if (mutexKindOf(field->getType()) != MutexKind::None)
+    if (typeHoldsMutex(field->getType()))
       facts.ownsMutex = true;
     auto spell = [&](const Expr *e) {
       return Lexer::getSourceText(CharSourceRange::getTokenRange(e->getSourceRange()),

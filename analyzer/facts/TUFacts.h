@@ -161,7 +161,7 @@ struct ExternalLockEffectMap {
 
 struct ClassFacts {
   std::string name;
-  bool ownsMutex = false;    ///< has a mutex-typed field
+  bool ownsMutex = false;    ///< has a field holding a mutex (a mutex, or a class wrapping one)
   /// Declared guards: field ("Account::balance_") -> lock spelling ("mu_").
   std::vector<std::pair<std::string, std::string>> guardedBy;
 };
