@@ -45,16 +45,6 @@ Str quoted(const Str &name) {
   return s;
 }
 
-// The live hold of `lock` in thread `owner` (read racily: only used for the
-// acquisition site in a report).
-const HeldLock *hold_in(ThreadState *owner, const LockState *lock) {
-  if (!owner) return nullptr;
-  uint32_t n = owner->held_count.load(std::memory_order_acquire);
-  HeldLock *array = owner->held.load(std::memory_order_acquire);
-  for (uint32_t i = n; i-- > 0;)
-    if (array[i].lock == lock) return &array[i];
-  return nullptr;
-}
 
 // ---- condition variables ----
 struct CondState {
@@ -192,7 +182,7 @@ void holders_of(const LockState *lock, Vec<ThreadState *> *out) {
 
 bool still_holds(ThreadState *x, const LockState *lock) {
   if (lock->owner.load(std::memory_order_seq_cst) == x->tid) return true;
-  return lock->readers.load(std::memory_order_seq_cst) > 0 && hold_in(x, lock) != nullptr;
+  return lock->readers.load(std::memory_order_seq_cst) > 0 && hold_of(x, lock) != nullptr;
 }
 
 // Depth-first search of the wait-for graph from `t`: thread -> (lock it
@@ -285,7 +275,7 @@ void check_wait_for_cycle(ThreadState *t, LockState *lock) {
     FindingSection *s = finding_add_section(f, title, msg, 2);
     if (x == t) s->pcs = full_stack();
     else s->pcs = pcs_of(x->waiting_site);
-    const HeldLock *hold = hold_in(x, waits[(i + n - 1) % n]);
+    const HeldLock *hold = hold_of(x, waits[(i + n - 1) % n]);
     Str held_title, held_msg;
     held_title << "holding " << quoted(held.short_name) << " (wanted by thread "
                << thread_name(threads[(i + n - 1) % n]->tid) << "), acquired at:";
@@ -342,7 +332,7 @@ void report_bad_unlock(ThreadState *t, LockState *lock, const ShortStack &site) 
   msg << "thread " << thread_name(t->tid) << " unlocks " << quoted(name.short_name) << " without holding it";
   add_reporting_thread_section(f, title, msg, site);
   if (owner) {
-    if (const HeldLock *hold = hold_in(owner, lock)) {
+    if (const HeldLock *hold = hold_of(owner, lock)) {
       Str held_title, held_msg;
       held_title << "held by thread " << thread_name(owner_tid) << ", acquired at:";
       held_msg << quoted(name.short_name) << " acquired here by thread " << thread_name(owner_tid);
@@ -387,8 +377,8 @@ void report_destroy_locked(ThreadState *t, LockState *lock, const ShortStack &si
   msg << quoted(name.short_name) << " destroyed while held";
   add_reporting_thread_section(f, title, msg, site);
   ThreadState *owner = owner_tid == t->tid ? t : thread_by_tid(owner_tid);
-  const HeldLock *hold = hold_in(owner, lock);
-  if (!hold) hold = hold_in(t, lock);
+  const HeldLock *hold = hold_of(owner, lock);
+  if (!hold) hold = hold_of(t, lock);
   if (hold) {
     Str h_title, h_msg;
     h_title << "held by thread " << thread_name(owner_tid ? owner_tid : t->tid) << ", acquired at:";

@@ -121,6 +121,17 @@ inline void held_remove(ThreadState *thread, HeldLock *entry) {
   held_remove_middle(thread, entry);
 }
 
+// The hold of `lock` in `owner`, read from another thread (racily: reports
+// and detectors use it for the acquisition site only), or null.
+inline const HeldLock *hold_of(ThreadState *owner, const LockState *lock) {
+  if (!owner) return nullptr;
+  uint32_t n = owner->held_count.load(std::memory_order_acquire);
+  HeldLock *array = owner->held.load(std::memory_order_acquire);
+  for (uint32_t i = n; i-- > 0;)
+    if (array[i].lock == lock) return &array[i];
+  return nullptr;
+}
+
 class RuntimeScope {
  public:
   explicit RuntimeScope(ThreadState *thread) : thread_(thread) { ++thread_->in_runtime; }

@@ -102,7 +102,7 @@ void describe_wait(Str *out, const Blocked &b, uint64_t now) {
     uint32_t holder_tid = b.wait.kind == WaitKind::kJoin ? 0 : waits_for_thread(b);
     const Blocked *holder = holder_tid ? find_blocked(members, holder_tid) : nullptr;
     ThreadState *holder_state = holder ? holder->state : thread_by_tid(holder_tid);
-    if (const HeldLock *hold = liveness_hold_of(holder_state, b.wait.lock)) {
+    if (const HeldLock *hold = hold_of(holder_state, b.wait.lock)) {
       Str h_title, h_msg;
       h_title << "held by thread " << thread_name(holder_tid) << ", acquired at:";
       h_msg << object_name(b.wait) << " acquired here by thread " << thread_name(holder_tid);

@@ -107,7 +107,7 @@ void report_livelock(const Vec<Member> &members, uint64_t now) {
     FindingSection *s = finding_add_section(f, title, msg, 2);
     s->pcs = deep_stack_pcs(m.record->streak_site);
     // What this member holds that the previous member keeps failing on.
-    if (const HeldLock *hold = liveness_hold_of(m.state, waiter.lock)) {
+    if (const HeldLock *hold = hold_of(m.state, waiter.lock)) {
       Str held_title, held_msg;
       held_title << "holding " << *names[(i + n - 1) % n] << " (wanted by thread " << thread_name(waiter.tid)
                  << "), acquired at:";

@@ -17,6 +17,17 @@
 namespace interlock {
 namespace {
 
+// The calling thread's stack for a report: a full unwind, or the short
+// stack from the interceptor's frame if the unwinder found nothing.
+void stack_of_caller(ThreadState *t, const CallSite &site, Vec<uintptr_t> *pcs) {
+  capture_full_stack(pcs, int(options().stack_depth));
+  if (!pcs->empty()) return;
+  ShortStack here;
+  capture_short_stack(&here, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
+  short_stack_to_vec(here, pcs);
+}
+
+
 SpinLock g_records_lock;
 std::atomic<LiveThread *> g_records{nullptr};
 __thread LiveThread *t_record __attribute__((tls_model("initial-exec")));
@@ -309,14 +320,6 @@ const char *wait_kind_name(WaitKind kind) {
   return "running";
 }
 
-const HeldLock *liveness_hold_of(ThreadState *owner, const LockState *lock) {
-  if (!owner) return nullptr;
-  uint32_t n = owner->held_count.load(std::memory_order_acquire);
-  HeldLock *array = owner->held.load(std::memory_order_acquire);
-  for (uint32_t i = n; i-- > 0;)
-    if (array[i].lock == lock) return &array[i];
-  return nullptr;
-}
 
 }  // namespace interlock
 
@@ -343,12 +346,7 @@ void liveness_check_destroy(ThreadState *t, WaitKind kind, const void *object, c
     title << "Thread " << thread_name(t->tid) << " destroys " << what << " " << name << ":";
     msg << what << " " << name << " destroyed while a thread waits on it";
     FindingSection *s = finding_add_section(f, title, msg, 2);
-    capture_full_stack(&s->pcs, int(options().stack_depth));
-    if (s->pcs.empty()) {
-      ShortStack here;
-      capture_short_stack(&here, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
-      short_stack_to_vec(here, &s->pcs);
-    }
+    stack_of_caller(t, site, &s->pcs);
     Str w_title, w_msg;
     w_title << "thread " << thread_name(waiter) << " waits on it at:";
     w_msg << "thread " << thread_name(waiter) << " waits on " << what << " " << name << " here";
@@ -426,12 +424,7 @@ void liveness_check_use(ThreadState *t, WaitKind kind, const void *object, const
   title << "Thread " << thread_name(t->tid) << " uses destroyed " << what << " " << name << " (" << operation << "):";
   msg << operation << " of " << what << " " << name << " after its destroy";
   FindingSection *s = finding_add_section(f, title, msg, 2);
-  capture_full_stack(&s->pcs, int(options().stack_depth));
-  if (s->pcs.empty()) {
-    ShortStack here;
-    capture_short_stack(&here, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
-    short_stack_to_vec(here, &s->pcs);
-  }
+  stack_of_caller(t, site, &s->pcs);
   Str d_title("destroyed at:"), d_msg;
   d_msg << what << " " << name << " destroyed here";
   FindingSection *d = finding_add_section(f, d_title, d_msg, 4);

@@ -120,7 +120,5 @@ void starvation_release_locks_in_child();
 Str liveness_duration(uint64_t ns);            // "1.25 s", "340 ms"
 Str liveness_lock_name(const LockState *lock);   // "`m`" or "`M3`"
 const char *wait_kind_name(WaitKind kind);
-// The live hold of `lock` in `r`'s thread (racy read), or null.
-const HeldLock *liveness_hold_of(ThreadState *owner, const LockState *lock);
 
 }  // namespace interlock
