@@ -85,10 +85,5 @@ else()
   message(STATUS "Interlock: runtime target missing, report runtime tests not registered")
 endif()
 
-# `ctest -L report` runs the driver's tests (unit tests get the label in tests/report).
-get_property(_interlock_report_e2e DIRECTORY PROPERTY TESTS)
-foreach(_test IN LISTS _interlock_report_e2e)
-  if(_test MATCHES "^report\\.e2e\\.")
-    set_property(TEST ${_test} APPEND PROPERTY LABELS report e2e)
-  endif()
-endforeach()
+# `ctest -L report` runs this part's tests (unit tests get the label where they are discovered).
+interlock_label_tests("^report\\.e2e\\." report e2e)

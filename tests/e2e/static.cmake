@@ -42,10 +42,5 @@ foreach(case baseline broken_database config_file empty_database exclude explici
   set_tests_properties(static.cli.${case} PROPERTIES TIMEOUT 300)
 endforeach()
 
-# `ctest -L analyzer` runs the analyzer's tests (unit tests get the label in tests/analyzer).
-get_property(_interlock_static_e2e DIRECTORY PROPERTY TESTS)
-foreach(_test IN LISTS _interlock_static_e2e)
-  if(_test MATCHES "^static\\.")
-    set_property(TEST ${_test} APPEND PROPERTY LABELS analyzer e2e)
-  endif()
-endforeach()
+# `ctest -L analyzer` runs this part's tests (unit tests get the label where they are discovered).
+interlock_label_tests("^static\\." analyzer e2e)
