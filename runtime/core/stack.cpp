@@ -202,6 +202,13 @@ void walk_frames(ShortStack *out, uintptr_t fp, int limit, uintptr_t stack_lo, u
 
 }  // namespace
 
+void learn_call_site(void *frame, void *return_pc, uintptr_t stack_lo, uintptr_t stack_hi) {
+  uintptr_t pc = reinterpret_cast<uintptr_t>(return_pc);
+  if ((site_depth_slot(pc).load(std::memory_order_relaxed) >> 3) == pc) return;
+  ShortStack scratch;
+  capture_short_stack(&scratch, frame, return_pc, stack_lo, stack_hi);
+}
+
 void capture_short_stack(ShortStack *out, void *frame, void *return_pc, uintptr_t stack_lo, uintptr_t stack_hi) {
   uintptr_t pc = reinterpret_cast<uintptr_t>(return_pc);
   out->pc[0] = pc;

@@ -23,6 +23,10 @@ struct ShortStack {
 // Walks from `frame` (the interceptor's __builtin_frame_address(0)), whose
 // return address is `return_pc`. Bounds come from the calling thread's stack.
 void capture_short_stack(ShortStack *out, void *frame, void *return_pc, uintptr_t stack_lo, uintptr_t stack_hi);
+// Learns how deep the walk from this call site may go (see stack.cpp), if
+// not known yet: the first time, that takes a precise unwind. Called before
+// a lock is taken, so that captures made while holding it never unwind.
+void learn_call_site(void *frame, void *return_pc, uintptr_t stack_lo, uintptr_t stack_hi);
 
 // Full unwind of the calling thread; frames inside libinterlock are kept (the
 // report layer classifies them away), up to `max_depth` frames.

@@ -66,14 +66,22 @@ __attribute__((always_inline)) inline bool acquisition_is_routine(ThreadState *t
   return held_size(t) == 0 || nested_acquisition_is_known(t, lock, flags, held_flags);
 }
 
-__attribute__((always_inline)) inline void push_routine_hold(ThreadState *t, LockState *lock, uint8_t held_flags,
-                                                              const CallSite &site) {
+// The held entry of a routine acquisition, built before the real lock is
+// taken and published (held_commit) only once it is: the site capture may
+// unwind the first time a call site is seen, and unwinding takes the dynamic
+// loader's lock, which must not happen while holding a lock that a dlopen
+// constructor could be waiting for.
+__attribute__((always_inline)) inline void prepare_routine_hold(ThreadState *t, LockState *lock, uint8_t held_flags,
+                                                                 const CallSite &site) {
   HeldLock *entry = held_emplace(t);
   entry->lock = lock;
   entry->id = lock->id;
   capture_short_stack(&entry->site, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
   entry->count = 1;
   entry->flags = held_flags;
+}
+
+__attribute__((always_inline)) inline void commit_routine_hold(ThreadState *t, LockState *lock, uint8_t held_flags) {
   if (held_flags & kHeldRead) lock->readers.fetch_add(1, std::memory_order_relaxed);
   else lock->owner.store(t->tid, std::memory_order_relaxed);
   held_commit(t);
@@ -102,9 +110,10 @@ template <typename TryOnce, typename Block>
 int run_acquire(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site, TryOnce try_once, Block block) {
   uint8_t held_flags;
   if (__builtin_expect(acquisition_is_routine(t, lock, flags, &held_flags), 1)) {
+    prepare_routine_hold(t, lock, held_flags, site);
     int rc = blocks_nothing_it_holds(t, lock, flags) ? block() : try_once();
     if (__builtin_expect(rc == 0, 1)) {
-      push_routine_hold(t, lock, held_flags, site);
+      commit_routine_hold(t, lock, held_flags);
       return 0;
     }
     RuntimeScope scope(t);
@@ -114,6 +123,7 @@ int run_acquire(ThreadState *t, LockState *lock, unsigned flags, const CallSite 
   }
   RuntimeScope scope(t);
   DeferInversionHalt defer;  // halt_on_error: let a real deadlock be reported first
+  learn_call_site(site.frame, site.return_pc, t->stack_lo, t->stack_hi);  // before the lock: may unwind
   int refuse = 0;
   if (on_before_acquire(t, lock, flags, site, &refuse) == AcquireVerdict::kRefuse) return refuse;
   return finish_acquire(t, lock, flags, site, try_once(), block);
