@@ -1,5 +1,6 @@
 #include "facts/ClangModel.h"
 
+#include <clang/AST/Attr.h>
 #include <clang/AST/DeclTemplate.h>
 
 #include <array>
@@ -138,6 +139,51 @@ bool isReadOnlyContainerMethod(QualType containerType, llvm::StringRef method) {
   }
   return method == "get" || method == "operator*" || method == "operator->" ||
          method == "operator bool" || method == "value" || method == "has_value";
+}
+
+namespace {
+bool holdsLockDirectly(QualType type, int depth);
+
+bool isLockClassAt(const CXXRecordDecl *record, int depth) {
+  if (!record || depth > 4) // nested wrappers deeper than this are not seen as locks
+    return false;
+  if (record->hasDefinition())
+    record = record->getDefinition();
+  if (record->hasAttr<CapabilityAttr>())
+    return true;
+  if (!record->hasDefinition() || record->isUnion() || record->isLambda())
+    return false;
+  for (const CXXBaseSpecifier &base : record->bases()) {
+    const CXXRecordDecl *b = base.getType()->getAsCXXRecordDecl();
+    if (!b || !b->hasDefinition() || !b->getDefinition()->isEmpty())
+      return false; // a base with data: more than a lock
+  }
+  unsigned fields = 0;
+  bool lockField = false;
+  for (const FieldDecl *field : record->fields()) {
+    ++fields;
+    lockField = holdsLockDirectly(field->getType(), depth + 1);
+  }
+  return fields == 1 && lockField;
+}
+
+/// A mutex, or a lock class, by value (not through a pointer or reference:
+/// a class holding `Mutex *mu_` refers to a lock that lives elsewhere).
+bool holdsLockDirectly(QualType type, int depth) {
+  if (type->isReferenceType() || type->isPointerType() || type->isArrayType())
+    return false;
+  if (mutexKindOf(type) != MutexKind::None)
+    return true;
+  return isLockClassAt(type->getAsCXXRecordDecl(), depth);
+}
+} // namespace
+
+bool isLockClass(const CXXRecordDecl *record) { return isLockClassAt(record, 0); }
+
+bool isLockOfLockClass(const FieldDecl *field) {
+  if (!field || !holdsLockDirectly(field->getType(), 0))
+    return false;
+  return isLockClass(dyn_cast<CXXRecordDecl>(field->getParent()));
 }
 
 QualType containerElementType(QualType type) {

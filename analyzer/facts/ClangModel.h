@@ -29,6 +29,16 @@ bool isStdContainerType(clang::QualType type);
 /// A non-const member call of a std container that does not modify it
 /// (element access and lookup; not map::operator[], which inserts).
 bool isReadOnlyContainerMethod(clang::QualType containerType, llvm::StringRef method);
+/// A class that IS a lock: marked with Clang's capability attribute
+/// (`class LOCKABLE Mutex`), or whose only non-static data member holds a
+/// mutex (a pure wrapper such as leveldb's port::Mutex around std::mutex).
+/// A class with data besides its mutex (`struct Account { std::mutex mu;
+/// int balance; }`) is not one.
+bool isLockClass(const clang::CXXRecordDecl *record);
+/// Whether `field` is the mutex inside a lock class: `w.mu_` then names the
+/// lock `w` itself, so the wrapper's attributes (naming `w`) and its body
+/// (locking `w.mu_`) agree on one identity.
+bool isLockOfLockClass(const clang::FieldDecl *field);
 /// Element type of a std container (for vector<std::thread> and friends).
 clang::QualType containerElementType(clang::QualType type);
 

@@ -212,6 +212,7 @@ private:
   }
   /// The callee-side path an argument binds to (std::ref and & stripped).
   AccessPath argumentPath(const Expr *arg) const;
+  bool isPointerAliasItself(const Expr *e) const;
   std::string handleKeyOf(const Expr *e) const;
 
   // ----- pre-scan ---------------------------------------------------------
@@ -392,6 +393,12 @@ AccessPath FunctionAnalyzer::pathOf(const Expr *e, bool &localStorage) const {
     AccessPath path = pathOf(base, baseLocal);
     if (!path.valid())
       return path;
+    if (isLockOfLockClass(field)) {
+      // One lock, one name: the std::mutex inside a wrapper (`mutex_.mu_`)
+      // is the wrapper object (`mutex_`), as its thread-safety attributes say.
+      localStorage = !member->isArrow() && baseLocal;
+      return path;
+    }
     path.steps.push_back(qualifiedNameOf(field->getParent()) + "::" + field->getNameAsString());
     bool implicitThis = isa<CXXThisExpr>(base) && cast<CXXThisExpr>(base)->isImplicit();
     path.spelling = implicitThis ? field->getNameAsString()
@@ -450,6 +457,14 @@ AccessPath FunctionAnalyzer::pathOf(const Expr *e, bool &localStorage) const {
     return {};
   }
   return {};
+}
+
+bool FunctionAnalyzer::isPointerAliasItself(const Expr *e) const {
+  // A pointer local that aliases a path stands for that path's pointee
+  // (`mem->f` is `mem_->f`), but the local variable is a copy of its own.
+  const auto *ref = dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+  const auto *var = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+  return var && aliases_.count(var) && !var->getType()->isReferenceType();
 }
 
 AccessPath FunctionAnalyzer::argumentPath(const Expr *arg) const {
@@ -707,8 +722,15 @@ void FunctionAnalyzer::release(const AccessPath &lock, State &state) {
   std::string key = lock.key();
   for (auto it = state.held.begin(); it != state.held.end(); ++it) {
     if (it->lock.key() == key) {
+      // Held on entry by REQUIRES (no acquisition site): that is the
+      // caller's lock, so it is released for the caller too
+      // (`mu.Unlock(); io(); mu.Lock();` in a REQUIRES(mu) method must not
+      // look like a re-acquisition of the caller's `mu`).
+      bool callersLock = it->acquiredAt.line == 0;
       state.held.erase(it);
-      return;
+      if (!callersLock)
+        return;
+      break;
     }
   }
   // Released without being held here: maybe a release wrapper (decided at
@@ -734,6 +756,8 @@ void FunctionAnalyzer::recordAccess(const Expr *e, bool write, const State &stat
     return;
   if (path.root == AccessPath::Root::Param && localStorage)
     return; // the parameter variable itself
+  if (localStorage && isPointerAliasItself(e))
+    return; // `MemTable* mem = mem_; ... mem->Get()`: reads the local copy, not `mem_`
   if (path.root == AccessPath::Root::Local && !escaping_.count(path.name))
     return; // a local whose address never escapes
   if (path.root == AccessPath::Root::This && inCtorOrDtor_)
@@ -1035,8 +1059,10 @@ void FunctionAnalyzer::handleGuardConstruction(const VarDecl *var, const CXXCons
       acquire(lock, guard.shared, false, recursive, m->getExprLoc(), m, state, &snapshot);
     else if (mode == Try)
       acquire(lock, guard.shared, true, recursive, m->getExprLoc(), m, state, &snapshot);
-    else if (mode == Adopt && lock.valid() && !state.holds(lock.key()))
-      state.held.push_back({lock, guard.shared, siteOf(m->getExprLoc())});
+    // Adopt: the guard takes over a lock that is already held (here, or by
+    // the caller, as port::CondVar::Wait's `unique_lock(mu_->mu_,
+    // adopt_lock)`). Nothing is acquired: no lock-order edge, no
+    // double-lock, and a lock this function does not hold stays not held.
   }
   guard.owns = mode == Defer ? Guard::No : mode == Try ? Guard::Maybe : Guard::Yes;
   if (mode == Try && !guard.mutexes.empty()) {
@@ -1649,6 +1675,8 @@ FunctionFacts FunctionAnalyzer::run(WrapperSummary &summary) {
     facts_.className = className_;
   }
   facts_.isMain = fn_->isMain();
+  for (const ParmVarDecl *param : fn_->parameters())
+    facts_.paramNames.push_back(param->getNameAsString());
   facts_.site = siteOf(fn_->getLocation());
   prescan();
 

@@ -135,6 +135,9 @@ struct FunctionFacts {
   bool isCtorOrDtor = false;
   bool isStatic = false;
   bool isMain = false;
+  /// Parameter spellings by position ("" for an unnamed one): an entry's
+  /// unbound parameter is named after them in messages.
+  std::vector<std::string> paramNames;
   std::vector<AccessFact> accesses;
   std::vector<AcquireFact> acquires;
   std::vector<UnresolvedLockFact> unresolvedLocks;

@@ -291,6 +291,12 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
     Resolved r = resolve(a.path, bindings);
     if (!r.valid())
       continue;
+    // In a library context every Param root left is the entry method's own
+    // parameter: the unseen caller's object (`*result = ...`), not shared
+    // state of the class (RacerD reports fields of `this`, not out-parameters).
+    // A thread entry's argument keeps its spawner's binding and stays shared.
+    if (out_.contexts[ctx].library && r.path.root == AccessPath::Root::Param)
+      continue;
     ResolvedAccess access;
     AccessPath location = withoutFrame(r.path);
     while (!location.steps.empty() && location.steps.back() == "[*]")
@@ -418,14 +424,17 @@ void Expander::expandContext(int ctx) {
     bindings["T"] = self;
   }
   if (fn != functions_.end()) {
-    for (int i = 0; i < 16; ++i) { // unbound parameters: unknown objects of that function
+    const std::vector<std::string> &names = fn->second->paramNames;
+    for (size_t i = 0; i < names.size(); ++i) { // unbound: unknown objects of that function
       std::string key = "P" + std::to_string(i);
       if (!bindings.count(key)) {
         AccessPath param;
         param.root = AccessPath::Root::Param;
-        param.index = i;
+        param.index = static_cast<int>(i);
         param.name = fn->second->name + "#" + std::to_string(i);
-        param.spelling = "param" + std::to_string(i);
+        param.spelling = names[i].empty() ? "parameter " + std::to_string(i + 1) + " of `" +
+                                                fn->second->name + "`"
+                                          : names[i];
         bindings[key] = param;
       }
     }
