@@ -26,10 +26,36 @@ std::string describeLocks(const std::vector<ResolvedLock> &locks) {
 
 namespace {
 
+/// The last field step of a lock key ("T<C>.C::shard_[*].LRUCache::mutex_" ->
+/// "LRUCache::mutex_"); steps are joined by '.', which names never contain.
+std::string lastStep(const std::string &key) {
+  size_t dot = key.rfind('.');
+  return dot == std::string::npos ? "" : key.substr(dot + 1);
+}
+
+/// One lock under two roots: the mutex of an unknown instance (`this` of a
+/// library entry, "T<LRUCache>.LRUCache::mutex_") may be the same lock as
+/// that field of an instance reached from elsewhere
+/// ("T<ShardedLRUCache>.shard_[*].LRUCache::mutex_"): the library context
+/// of LRUCache::Lookup and ShardedLRUCache::Lookup -> shard_[i].Lookup run
+/// the same code on the same object. Treated as the same lock.
+bool mayBeSameLock(const ResolvedLock &a, const ResolvedLock &b) {
+  if (a.key == b.key)
+    return true;
+  auto unknownThis = [](const ResolvedLock &l) {
+    return l.abstract && l.key.rfind("T<", 0) == 0 && l.key.find("[*]") == std::string::npos &&
+           std::count(l.key.begin(), l.key.end(), '.') == 1; // `this->field` itself
+  };
+  if (!unknownThis(a) && !unknownThis(b))
+    return false;
+  std::string step = lastStep(a.key);
+  return !step.empty() && step == lastStep(b.key);
+}
+
 bool protectedByCommonLock(const ResolvedAccess &a, const ResolvedAccess &b) {
   for (const ResolvedLock &la : a.held)
     for (const ResolvedLock &lb : b.held)
-      if (la.key == lb.key && !(la.shared && lb.shared))
+      if (mayBeSameLock(la, lb) && !(la.shared && lb.shared))
         return true;
   return false;
 }
@@ -147,9 +173,11 @@ void findDataRaces(const Program &program, std::vector<Finding> &out) {
       bool selfWrite = false;
       for (const auto &pr : pairsHere)
         selfWrite = selfWrite || pr.first->write;
-      std::string where = sameSite(self.site, other.site)
-                              ? std::string("here in another instance of the thread")
-                              : "at " + shortSite(other.site);
+      const ThreadContext &otherContext = program.contexts[other.context];
+      std::string where =
+          !sameSite(self.site, other.site) ? "at " + shortSite(other.site)
+          : otherContext.library ? "here in another call of `" + otherContext.entryName + "`"
+                                 : std::string("here in another instance of the thread");
       f.message = "data race on `" + display + "`: " + (selfWrite ? "write" : "read") +
                   " holding " + describeLocks(self.held) + ", concurrent " +
                   (other.write ? "write" : "read") + " " + where + " holding " +

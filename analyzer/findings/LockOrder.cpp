@@ -266,19 +266,45 @@ void findLockOrderCycles(const Program &program, const AnalyzerConfig &config,
   CycleFinder(program, config, out).run();
 }
 
+namespace {
+std::string siteKey(const SourceSite &site) {
+  return site.file + ":" + std::to_string(site.line) + ":" + std::to_string(site.column);
+}
+
+const ResolvedLock *doubleLockedBy(const ResolvedAcquire &acq) {
+  if (acq.isTry || acq.recursive || isUnknownNode(acq.lock.node) ||
+      acq.lock.key.find("[*]") != std::string::npos) // elements: maybe another one
+    return nullptr;
+  for (const ResolvedLock &held : acq.heldBefore)
+    if (held.key == acq.lock.key && !(held.shared && acq.lock.shared))
+      return &held;
+  return nullptr;
+}
+} // namespace
+
 void findDoubleLocks(const Program &program, std::vector<Finding> &out) {
+  // A wrapper call that re-acquires a held lock (`mutex_.Lock()`) and the
+  // lock call inside the wrapper's body (`mu_.lock()`) are one event: it is
+  // reported at the call, the outermost site the user wrote.
+  std::set<std::string> wrapperCalls; // context | lock | call site
+  for (const ResolvedAcquire &acq : program.acquires)
+    if (doubleLockedBy(acq))
+      wrapperCalls.insert(std::to_string(acq.context) + "|" + acq.lock.key + "|" +
+                          siteKey(acq.site));
   std::set<std::string> reported;
   for (const ResolvedAcquire &acq : program.acquires) {
-    if (acq.isTry || acq.recursive || isUnknownNode(acq.lock.node) ||
-        acq.lock.key.find("[*]") != std::string::npos) // elements: maybe another one
+    const ResolvedLock *found = doubleLockedBy(acq);
+    if (!found)
       continue;
-    for (const ResolvedLock &held : acq.heldBefore) {
-      if (held.key != acq.lock.key || (held.shared && acq.lock.shared))
-        continue;
-      std::string key = acq.site.file + ":" + std::to_string(acq.site.line) + ":" +
-                        std::to_string(acq.site.column);
+    if (!acq.callChain.empty() &&
+        wrapperCalls.count(std::to_string(acq.context) + "|" + acq.lock.key + "|" +
+                           siteKey(acq.callChain.back())))
+      continue; // inside the wrapper whose call is reported
+    {
+      const ResolvedLock &held = *found;
+      std::string key = siteKey(acq.site);
       if (!reported.insert(key).second)
-        break;
+        continue;
       Finding f;
       f.ruleId = "double-lock";
       f.level = "warning";
@@ -294,7 +320,6 @@ void findDoubleLocks(const Program &program, std::vector<Finding> &out) {
       f.fingerprintKey = "double-lock|" + acq.site.function + "|" + acq.lock.display;
       f.groupId = "double-lock:" + acq.lock.key;
       out.push_back(std::move(f));
-      break;
     }
   }
 }

@@ -50,7 +50,7 @@ std::string displayOf(const AccessPath &p) {
   case AccessPath::Root::Global: out = p.name.substr(0, p.name.find('@')); break;
   case AccessPath::Root::Local: out = p.name.substr(0, p.name.find('@')); break;
   case AccessPath::Root::This: out = ""; break;
-  case AccessPath::Root::Param: out = p.spelling.empty() ? "param" : p.spelling; break;
+  case AccessPath::Root::Param: out = p.spelling.empty() ? "parameter" : p.spelling; break;
   default: out = "?"; break;
   }
   for (const std::string &step : p.steps) {

@@ -20,7 +20,12 @@ Setup (reproducible; the real codebase lives OUTSIDE the repository):
        apt-get update && apt-get install -y libevent-dev bear
        mkdir -p /work/bench-src && cd /work/bench-src && apt-get source memcached
        cd memcached-1.6.18 && ./configure CC=gcc && bear -- make -j2
-  3. python3 bench/analyzer/bench_static.py --tool build/analyzer/interlock-check \\
+  3. (optional) leveldb 1.23, C++: cd /work/bench-src && apt-get source leveldb &&
+       cd leveldb-1.23 && cmake -S . -B build -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \\
+         -DLEVELDB_BUILD_TESTS=OFF -DLEVELDB_BUILD_BENCHMARKS=OFF \\
+         -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_C_COMPILER=clang-19
+       and add  --db leveldb=/work/bench-src/leveldb-1.23/build  to the command below.
+  4. python3 bench/analyzer/bench_static.py --tool build/analyzer/interlock-check \\
        --db testcases=build/testcases-static \\
        --db memcached=/work/bench-src/memcached-1.6.18 -j 2 --repeat 3
 """

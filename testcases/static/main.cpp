@@ -18,6 +18,7 @@ int main() {
   ring_scenario();
   c_locks_scenario();
   layered_locks_scenario();
+  kv_store::run();
   pool_user::run();
   return 0;
 }

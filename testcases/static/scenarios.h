@@ -13,6 +13,7 @@ namespace lock_order_negatives { void run(); }
 namespace double_lock { void run(); }
 namespace race_negatives { void run(); }
 namespace pool_user { void run(); }
+namespace kv_store { void run(); }
 
 extern "C" {
 void pthread_arg_scenario(void);
