@@ -5,6 +5,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "common/decimal.h"
 #include "common/internal_alloc.h"
 
 namespace interlock {
@@ -115,13 +116,9 @@ class Str {
   Str &append(const Str &text) { return append(text.c_str(), text.size()); }
   Str &append_char(char c) { return append(&c, 1); }
   Str &append_u64(uint64_t value) {
-    char buffer[24];
-    int pos = sizeof(buffer);
-    do {
-      buffer[--pos] = char('0' + value % 10);
-      value /= 10;
-    } while (value);
-    return append(buffer + pos, sizeof(buffer) - pos);
+    char buffer[kDecimalBufferSize];
+    const char *digits = format_decimal(value, buffer);
+    return append(digits, size_t(buffer + kDecimalBufferSize - digits));
   }
   Str &append_i64(int64_t value) {
     if (value < 0) {

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <unistd.h>
 
+#include "common/decimal.h"
+
 namespace interlock {
 
 void raw_write(int fd, const char *data, size_t size) {
@@ -21,13 +23,9 @@ void raw_write(int fd, const char *data, size_t size) {
 void raw_write_str(const char *text, int fd) { raw_write(fd, text, strlen(text)); }
 
 void raw_write_u64(uint64_t value, int fd) {
-  char buffer[24];
-  int pos = sizeof(buffer);
-  do {
-    buffer[--pos] = char('0' + value % 10);
-    value /= 10;
-  } while (value);
-  raw_write(fd, buffer + pos, sizeof(buffer) - pos);
+  char buffer[kDecimalBufferSize];
+  const char *digits = format_decimal(value, buffer);
+  raw_write(fd, digits, size_t(buffer + kDecimalBufferSize - digits));
 }
 
 }  // namespace interlock
