@@ -1,5 +1,7 @@
 #include "core/detectors.h"
 
+#include <utility>
+
 #include "common/options.h"
 #include "common/spin_lock.h"
 #include "report/finding.h"
@@ -43,6 +45,29 @@ Str quoted(const Str &name) {
   Str s;
   s << "`" << name << "`";
   return s;
+}
+
+// A misuse finding about one lock: taken with the report lock held, named,
+// fingerprinted by the lock's stable id. end_finding() files it.
+Finding *begin_lock_finding(Rule rule, const LockState *lock, LockName *name) {
+  report_lock();
+  Finding *f = finding_new(rule);
+  *name = name_of(lock);
+  f->fingerprint_basis << name->stable_id << "\n";
+  return f;
+}
+
+// Releases the report lock taken by begin_lock_finding(), then files the
+// finding (report_finding is called without it, as everywhere).
+void end_finding(Finding *f) {
+  report_unlock();
+  report_finding(f);
+}
+
+// A related site of the finding (where the lock was acquired, destroyed...).
+void add_site_section(Finding *f, const Str &title, const Str &msg, Vec<uintptr_t> pcs) {
+  FindingSection *section = finding_add_section(f, title, msg, 4);
+  section->pcs = std::move(pcs);
 }
 
 
@@ -149,8 +174,7 @@ void report_lock_order_cycle(const Cycle &cycle) {
     h->pcs = pcs_of(stack_depot_copy(e->from_site));
   }
   for (LockName *name : names) internal_delete(name);
-  report_unlock();
-  report_finding(f);
+  end_finding(f);
 }
 
 namespace {
@@ -284,15 +308,12 @@ void check_wait_for_cycle(ThreadState *t, LockState *lock) {
     if (hold) h->pcs = pcs_of(hold->site);
   }
   for (LockName *name : names) internal_delete(name);
-  report_unlock();
-  report_finding(f);
+  end_finding(f);
 }
 
 void report_double_lock(ThreadState *t, LockState *lock, const char *what, const ShortStack &site) {
-  report_lock();
-  Finding *f = finding_new(Rule::kDoubleLock);
-  LockName name = name_of(lock);
-  f->fingerprint_basis << name.stable_id << "\n";
+  LockName name;
+  Finding *f = begin_lock_finding(Rule::kDoubleLock, lock, &name);
   f->message << "Double lock: thread " << thread_name(t->tid) << " locks " << name.display
              << " again while holding it" << (what ? " (" : "") << (what ? what : "") << (what ? ")" : "")
              << "; a non-recursive lock blocks for ever here";
@@ -302,19 +323,15 @@ void report_double_lock(ThreadState *t, LockState *lock, const char *what, const
   add_reporting_thread_section(f, title, msg, site);
   const HeldLock *hold = held_find(t, lock, false);
   if (!hold) hold = held_find(t, lock, true);
-  Str held_title("first acquired at:"), held_msg;
+  Str held_msg;
   held_msg << quoted(name.short_name) << " first acquired here";
-  FindingSection *h = finding_add_section(f, held_title, held_msg, 4);
-  if (hold) h->pcs = pcs_of(hold->site);
-  report_unlock();
-  report_finding(f);
+  add_site_section(f, Str("first acquired at:"), held_msg, hold ? pcs_of(hold->site) : Vec<uintptr_t>());
+  end_finding(f);
 }
 
 void report_bad_unlock(ThreadState *t, LockState *lock, const ShortStack &site) {
-  report_lock();
-  Finding *f = finding_new(Rule::kBadUnlock);
-  LockName name = name_of(lock);
-  f->fingerprint_basis << name.stable_id << "\n";
+  LockName name;
+  Finding *f = begin_lock_finding(Rule::kBadUnlock, lock, &name);
   uint32_t owner_tid = lock->owner.load(std::memory_order_relaxed);
   ThreadState *owner = owner_tid && owner_tid != t->tid ? thread_by_tid(owner_tid) : nullptr;
   Str title, msg;
@@ -336,38 +353,31 @@ void report_bad_unlock(ThreadState *t, LockState *lock, const ShortStack &site) 
       Str held_title, held_msg;
       held_title << "held by thread " << thread_name(owner_tid) << ", acquired at:";
       held_msg << quoted(name.short_name) << " acquired here by thread " << thread_name(owner_tid);
-      FindingSection *h = finding_add_section(f, held_title, held_msg, 4);
-      h->pcs = pcs_of(hold->site);
+      add_site_section(f, held_title, held_msg, pcs_of(hold->site));
     }
   }
-  report_unlock();
-  report_finding(f);
+  end_finding(f);
 }
 
 void report_invalid_use(ThreadState *t, LockState *lock, const char *operation, const ShortStack &site) {
-  report_lock();
-  Finding *f = finding_new(Rule::kInvalidMutex);
-  LockName name = name_of(lock);
-  f->fingerprint_basis << name.stable_id << "\n";
+  LockName name;
+  Finding *f = begin_lock_finding(Rule::kInvalidMutex, lock, &name);
   f->message << "Invalid mutex: thread " << thread_name(t->tid) << " uses " << name.display << " (" << operation
              << ") after it was destroyed";
   Str title, msg;
   title << "Thread " << thread_name(t->tid) << " uses destroyed " << quoted(name.short_name) << " (" << operation << "):";
   msg << operation << " of " << quoted(name.short_name) << " after pthread destroy";
   add_reporting_thread_section(f, title, msg, site);
-  Str d_title("destroyed at:"), d_msg;
+  Str d_msg;
   d_msg << quoted(name.short_name) << " destroyed here";
-  FindingSection *d = finding_add_section(f, d_title, d_msg, 4);
-  if (lock->destroy_site) d->pcs = pcs_of(stack_depot_copy(lock->destroy_site));
-  report_unlock();
-  report_finding(f);
+  add_site_section(f, Str("destroyed at:"), d_msg,
+                   lock->destroy_site ? pcs_of(stack_depot_copy(lock->destroy_site)) : Vec<uintptr_t>());
+  end_finding(f);
 }
 
 void report_destroy_locked(ThreadState *t, LockState *lock, const ShortStack &site) {
-  report_lock();
-  Finding *f = finding_new(Rule::kDestroyLocked);
-  LockName name = name_of(lock);
-  f->fingerprint_basis << name.stable_id << "\n";
+  LockName name;
+  Finding *f = begin_lock_finding(Rule::kDestroyLocked, lock, &name);
   uint32_t owner_tid = lock->owner.load(std::memory_order_relaxed);
   f->message << "Destroy of a locked lock: thread " << thread_name(t->tid) << " destroys " << name.display;
   if (owner_tid) f->message << " while thread " << thread_name(owner_tid) << " holds it";
@@ -386,8 +396,7 @@ void report_destroy_locked(ThreadState *t, LockState *lock, const ShortStack &si
     FindingSection *h = finding_add_section(f, h_title, h_msg, 4);
     h->pcs = pcs_of(hold->site);
   }
-  report_unlock();
-  report_finding(f);
+  end_finding(f);
 }
 
 void report_cond_wait_unheld(ThreadState *t, LockState *mutex, const ShortStack &site) {
@@ -401,8 +410,7 @@ void report_cond_wait_unheld(ThreadState *t, LockState *mutex, const ShortStack 
   title << "Thread " << thread_name(t->tid) << " waits with unheld " << quoted(name.short_name) << ":";
   msg << "condition wait with " << quoted(name.short_name) << " not held";
   add_reporting_thread_section(f, title, msg, site);
-  report_unlock();
-  report_finding(f);
+  end_finding(f);
 }
 
 void check_cond_binding(ThreadState *t, const void *cond, LockState *mutex, const ShortStack &site, bool begin) {
@@ -444,8 +452,7 @@ void check_cond_binding(ThreadState *t, const void *cond, LockState *mutex, cons
   b_msg << "earlier wait with " << quoted(before.short_name);
   FindingSection *b = finding_add_section(f, b_title, b_msg, 4);
   b->pcs = pcs_of(stack_depot_copy(bound_site));
-  report_unlock();
-  report_finding(f);
+  end_finding(f);
 }
 
 void detectors_fork_lock() {
@@ -489,8 +496,7 @@ void report_locks_held_at_exit(ThreadState *t, const char *when) {
     s->pcs = pcs_of(h.site);
   }
   f->message << "Lock held at exit: thread " << thread_name(t->tid) << " " << when << " " << list;
-  report_unlock();
-  report_finding(f);
+  end_finding(f);
 }
 
 void report_held_at_process_exit() {
