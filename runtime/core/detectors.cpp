@@ -475,9 +475,7 @@ void report_locks_held_at_exit(ThreadState *t, const char *when) {
   HeldLock *array = t->held.load(std::memory_order_acquire);
   Vec<uint32_t> live;
   for (uint32_t i = 0; i < n; ++i) {
-    const HeldLock &h = array[i];
-    bool held = h.id == h.lock->id && ((h.flags & kHeldRead) ? h.lock->readers.load() > 0 : h.lock->owner.load() == t->tid);
-    if (held) live.push_back(i);
+    if (hold_is_live(t, array[i])) live.push_back(i);
   }
   if (live.empty()) return;
   report_lock();

@@ -31,13 +31,6 @@ ShortStack short_stack_here(ThreadState *t, const CallSite &site) {
 
 void full_stack_here(Vec<uintptr_t> *out) { capture_full_stack(out, int(options().stack_depth)); }
 
-// An entry is stale when another thread released the lock behind the
-// holder's back (a bad-unlock that reached the real unlock).
-bool entry_is_live(ThreadState *t, const HeldLock &entry) {
-  if (entry.id != entry.lock->id) return false;
-  if (entry.flags & kHeldRead) return entry.lock->readers.load(std::memory_order_relaxed) > 0;
-  return entry.lock->owner.load(std::memory_order_relaxed) == t->tid;
-}
 
 __attribute__((noinline, cold)) void record_first_site(ThreadState *t, LockState *lock, const CallSite &site) {
   lock->first_site = stack_depot_put(short_stack_here(t, site));
@@ -59,9 +52,24 @@ uint32_t collect_gates(ThreadState *t, uint32_t skip_index) {
   uint32_t count = 0;
   for (uint32_t i = 0; i < n; ++i) {
     HeldLock *h = held_at(t, i);
-    if (i != skip_index && !(h->flags & kHeldRead) && entry_is_live(t, *h)) t->gate_scratch[count++] = h->id;
+    if (i != skip_index && !(h->flags & kHeldRead) && hold_is_live(t, *h)) t->gate_scratch[count++] = h->id;
   }
   return count;
+}
+
+// The edge from -> to through the thread's memo, then the shared table. Ids
+// are never reused and both are live here, so a memo entry whose edge still
+// names them is that edge (edges die only with one of their locks).
+__attribute__((always_inline)) inline Edge *find_known_edge(ThreadState *t, uint64_t from, uint64_t to) {
+  // Ids are consecutive (a chain's edges are n -> n+1): mix before indexing.
+  uint64_t hash = (from * 0x9e3779b97f4a7c15ull) ^ (to * 0xc2b2ae3d27d4eb4full);
+  KnownEdge &memo = t->known_edges[(hash >> 32) & (kKnownEdgeSlots - 1)];
+  if (memo.from == from && memo.to == to && memo.edge->from == from && memo.edge->to == to &&
+      !memo.edge->dead.load(std::memory_order_relaxed))
+    return memo.edge;
+  Edge *edge = lock_graph().find_edge(from, to);
+  if (edge) memo = KnownEdge{from, to, edge};
+  return edge;
 }
 
 void add_edges(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site) {
@@ -75,10 +83,10 @@ void add_edges(ThreadState *t, LockState *lock, unsigned flags, const CallSite &
   // below it, unless no edge went into it (try-locked): then keep going down.
   for (uint32_t k = n; k-- > 0;) {
     HeldLock *held = held_at(t, k);
-    if (held->lock == lock || !entry_is_live(t, *held)) continue;
+    if (held->lock == lock || !hold_is_live(t, *held)) continue;
     any_edge = true;
     // The repeat case: an edge with nothing left to learn needs no gate set.
-    Edge *known = lock_graph().find_edge(held->id, lock->id);
+    Edge *known = find_known_edge(t, held->id, lock->id);
     if (known && known->saturated.load(std::memory_order_acquire)) {
       if (held->flags & kHeldEdgeInto) break;
       continue;
@@ -199,7 +207,7 @@ AcquireVerdict on_before_acquire(ThreadState *t, LockState *lock, unsigned flags
   }
   if (lock->kind == LockKind::kRwLock && !read && !(flags & kAcquireTry)) {
     HeldLock *reading = held_find(t, lock, true);
-    if (reading && entry_is_live(t, *reading))  // write-lock while holding it for reading: blocks for ever
+    if (reading && hold_is_live(t, *reading))  // write-lock while holding it for reading: blocks for ever
       return refuse_double_lock(t, lock, "write-lock of a rwlock this thread holds for reading", site, refuse_errno);
   }
   if (read && held_find(t, lock, true)) return AcquireVerdict::kProceed;  // recursive read: adds nothing
@@ -209,22 +217,6 @@ AcquireVerdict on_before_acquire(ThreadState *t, LockState *lock, unsigned flags
   return AcquireVerdict::kProceed;
 }
 
-namespace {
-// The edge from -> to through the thread's memo, then the shared table. Ids
-// are never reused and both are live here, so a memo entry whose edge still
-// names them is that edge (edges die only with one of their locks).
-Edge *find_known_edge(ThreadState *t, uint64_t from, uint64_t to) {
-  // Ids are consecutive (a chain's edges are n -> n+1): mix before indexing.
-  uint64_t hash = (from * 0x9e3779b97f4a7c15ull) ^ (to * 0xc2b2ae3d27d4eb4full);
-  KnownEdge &memo = t->known_edges[(hash >> 32) & (kKnownEdgeSlots - 1)];
-  if (memo.from == from && memo.to == to && memo.edge->from == from && memo.edge->to == to &&
-      !memo.edge->dead.load(std::memory_order_relaxed))
-    return memo.edge;
-  Edge *edge = lock_graph().find_edge(from, to);
-  if (edge) memo = KnownEdge{from, to, edge};
-  return edge;
-}
-}  // namespace
 
 bool nested_acquisition_is_known(ThreadState *t, LockState *lock, unsigned flags, uint8_t *held_flags) {
   // Read holds recurse and rwlocks have the read/write misuse checks: those
@@ -234,7 +226,7 @@ bool nested_acquisition_is_known(ThreadState *t, LockState *lock, unsigned flags
   uint32_t n = held_size(t);
   HeldLock *top = held_at(t, n - 1);
   // Past the newest hold, add_edges would go on down (no edge went into it).
-  if (top->lock == lock || (n > 1 && !(top->flags & kHeldEdgeInto)) || !entry_is_live(t, *top)) return false;
+  if (top->lock == lock || (n > 1 && !(top->flags & kHeldEdgeInto)) || !hold_is_live(t, *top)) return false;
   if (!options().detect_lock_order) return false;
   Edge *known = find_known_edge(t, top->id, lock->id);
   if (!known) return false;
@@ -264,22 +256,15 @@ void on_acquired(ThreadState *t, LockState *lock, unsigned flags, const CallSite
   bool read = flags & kAcquireRead;
   if (lock->kind == LockKind::kRecursiveMutex || read) {
     HeldLock *existing = held_find(t, lock, read);
-    if (existing && entry_is_live(t, *existing)) {
+    if (existing && hold_is_live(t, *existing)) {
       ++existing->count;
       return;
     }
   }
-  HeldLock *entry = held_emplace(t);  // built in place: this is the hot path
-  entry->lock = lock;
-  entry->id = lock->id;
-  capture_short_stack(&entry->site, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
-  entry->count = 1;
-  entry->flags = uint8_t((is_try_or_timed(flags) ? kHeldTry : 0) | (read ? kHeldRead : 0) |
-                         (t->pending_edge_into ? kHeldEdgeInto : 0));
+  uint8_t held_flags = uint8_t(held_flags_for(flags) | (t->pending_edge_into ? kHeldEdgeInto : 0));
   t->pending_edge_into = false;
-  if (read) lock->readers.fetch_add(1, std::memory_order_relaxed);
-  else lock->owner.store(t->tid, std::memory_order_relaxed);
-  held_commit(t);
+  begin_hold(t, lock, held_flags, site.frame, site.return_pc);
+  publish_hold(t, lock, held_flags);
 }
 
 void on_acquire_failed(ThreadState *t, LockState *lock, unsigned flags, int error, bool was_contended) {
@@ -298,7 +283,7 @@ bool holds_for_read(ThreadState *t, LockState *lock) {
 bool on_before_release(ThreadState *t, LockState *lock, bool read, const CallSite &site) {
   if (__builtin_expect(g_observe_every_acquisition, 0)) notify_released(t, lock, read);  // issue #4 (profile=1)
   HeldLock *entry = held_find(t, lock, read);
-  if (entry && !entry_is_live(t, *entry)) {  // someone else released it meanwhile
+  if (entry && !hold_is_live(t, *entry)) {  // someone else released it meanwhile
     held_remove(t, entry);
     entry = nullptr;
   }
@@ -306,12 +291,7 @@ bool on_before_release(ThreadState *t, LockState *lock, bool read, const CallSit
     release_unheld(t, lock, site);
     return true;
   }
-  // Update the model before the real unlock, or a new owner could be clobbered.
-  if (--entry->count == 0) {
-    if (read) lock->readers.fetch_sub(1, std::memory_order_relaxed);
-    else lock->owner.store(0, std::memory_order_relaxed);
-    held_remove(t, entry);
-  }
+  end_hold(t, entry);
   return true;
 }
 
@@ -340,7 +320,7 @@ bool on_cond_wait_begin(ThreadState *t, const void *cond, LockState *mutex, cons
   });
   ShortStack here = short_stack_here(t, site);
   HeldLock *entry = held_find(t, mutex, false);
-  if (!entry || !entry_is_live(t, *entry)) {
+  if (!entry || !hold_is_live(t, *entry)) {
     report_cond_wait_unheld(t, mutex, here);
     // glibc locks the mutex on the way out of the wait in any case: the
     // thread holds it afterwards, acquired (in the model) at the wait.

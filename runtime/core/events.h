@@ -35,6 +35,12 @@ enum AcquireFlags : unsigned {
   kAcquireRead = 4,     // shared (reader) acquisition
 };
 
+// The held-entry flags an acquisition starts with (kHeldEdgeInto is added
+// by whoever recorded an edge into it).
+inline uint8_t held_flags_for(unsigned flags) {
+  return uint8_t(((flags & (kAcquireTry | kAcquireTimed)) ? kHeldTry : 0) | ((flags & kAcquireRead) ? kHeldRead : 0));
+}
+
 // Where the user called the lock function: the interceptor's own frame and
 // return address (both from __builtin_*_address(0) inside the interceptor).
 struct CallSite {

@@ -121,6 +121,44 @@ inline void held_remove(ThreadState *thread, HeldLock *entry) {
   held_remove_middle(thread, entry);
 }
 
+// One hold's life, shared by the interceptors' fast path (hook.h) and the
+// event path (events.cpp), which must keep the model the same way.
+//
+// Whether `entry` still describes a hold of this thread: same identity, and
+// owned as the model says (stale when another thread released the lock
+// behind the holder's back, a bad-unlock that reached the real unlock).
+inline bool hold_is_live(const ThreadState *thread, const HeldLock &entry) {
+  if (entry.id != entry.lock->id) return false;
+  if (entry.flags & kHeldRead) return entry.lock->readers.load(std::memory_order_relaxed) > 0;
+  return entry.lock->owner.load(std::memory_order_relaxed) == thread->tid;
+}
+// A new hold of `lock`, built in place and not yet visible (publish_hold).
+inline HeldLock *begin_hold(ThreadState *thread, LockState *lock, uint8_t flags, void *frame, void *return_pc) {
+  HeldLock *entry = held_emplace(thread);
+  entry->lock = lock;
+  entry->id = lock->id;
+  capture_short_stack(&entry->site, frame, return_pc, thread->stack_lo, thread->stack_hi);
+  entry->count = 1;
+  entry->flags = flags;
+  return entry;
+}
+// The lock is taken: the model records the owner (or one more reader) and
+// the hold from begin_hold becomes visible.
+inline void publish_hold(ThreadState *thread, LockState *lock, uint8_t flags) {
+  if (flags & kHeldRead) lock->readers.fetch_add(1, std::memory_order_relaxed);
+  else lock->owner.store(thread->tid, std::memory_order_relaxed);
+  held_commit(thread);
+}
+// One release of a live hold; the last one clears the model's owner (or one
+// reader) and removes the entry. Called before the real unlock, or a new
+// owner could be clobbered.
+inline void end_hold(ThreadState *thread, HeldLock *entry) {
+  if (--entry->count != 0) return;
+  if (entry->flags & kHeldRead) entry->lock->readers.fetch_sub(1, std::memory_order_relaxed);
+  else entry->lock->owner.store(0, std::memory_order_relaxed);
+  held_remove(thread, entry);
+}
+
 // The hold of `lock` in `owner`, read from another thread (racily: reports
 // and detectors use it for the acquisition site only), or null.
 inline const HeldLock *hold_of(ThreadState *owner, const LockState *lock) {

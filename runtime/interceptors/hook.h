@@ -61,30 +61,9 @@ __attribute__((always_inline)) inline bool blocks_nothing_it_holds(const ThreadS
 // Whether this acquisition is routine, and the flags of its held entry.
 __attribute__((always_inline)) inline bool acquisition_is_routine(ThreadState *t, LockState *lock, unsigned flags,
                                                                    uint8_t *held_flags) {
-  *held_flags = uint8_t(((flags & (kAcquireTry | kAcquireTimed)) ? kHeldTry : 0) | ((flags & kAcquireRead) ? kHeldRead : 0));
+  *held_flags = held_flags_for(flags);
   if (!lock_is_plain(t, lock)) return false;
   return held_size(t) == 0 || nested_acquisition_is_known(t, lock, flags, held_flags);
-}
-
-// The held entry of a routine acquisition, built before the real lock is
-// taken and published (held_commit) only once it is: the site capture may
-// unwind the first time a call site is seen, and unwinding takes the dynamic
-// loader's lock, which must not happen while holding a lock that a dlopen
-// constructor could be waiting for.
-__attribute__((always_inline)) inline void prepare_routine_hold(ThreadState *t, LockState *lock, uint8_t held_flags,
-                                                                 const CallSite &site) {
-  HeldLock *entry = held_emplace(t);
-  entry->lock = lock;
-  entry->id = lock->id;
-  capture_short_stack(&entry->site, site.frame, site.return_pc, t->stack_lo, t->stack_hi);
-  entry->count = 1;
-  entry->flags = held_flags;
-}
-
-__attribute__((always_inline)) inline void commit_routine_hold(ThreadState *t, LockState *lock, uint8_t held_flags) {
-  if (held_flags & kHeldRead) lock->readers.fetch_add(1, std::memory_order_relaxed);
-  else lock->owner.store(t->tid, std::memory_order_relaxed);
-  held_commit(t);
 }
 
 // After the first real attempt returned `rc` (not an uncontended success):
@@ -110,10 +89,14 @@ template <typename TryOnce, typename Block>
 int run_acquire(ThreadState *t, LockState *lock, unsigned flags, const CallSite &site, TryOnce try_once, Block block) {
   uint8_t held_flags;
   if (__builtin_expect(acquisition_is_routine(t, lock, flags, &held_flags), 1)) {
-    prepare_routine_hold(t, lock, held_flags, site);
+    // The hold is built before the real lock is taken and published once it
+    // is: its site capture may unwind the first time a call site is seen,
+    // and unwinding takes the dynamic loader's lock, which must not happen
+    // while holding a lock a dlopen constructor could be waiting for.
+    begin_hold(t, lock, held_flags, site.frame, site.return_pc);
     int rc = blocks_nothing_it_holds(t, lock, flags) ? block() : try_once();
     if (__builtin_expect(rc == 0, 1)) {
-      commit_routine_hold(t, lock, held_flags);
+      publish_hold(t, lock, held_flags);
       return 0;
     }
     RuntimeScope scope(t);
@@ -147,23 +130,10 @@ __attribute__((always_inline)) inline bool try_fast_release(ThreadState *t, cons
     }
   }
   if (!entry) return false;
+  if (!hold_is_live(t, *entry)) return false;
   LockState *lock = entry->lock;
-  if (entry->id != lock->id) return false;
   if (tag_field && lock->tag && __atomic_load_n(tag_field, __ATOMIC_RELAXED) != lock->tag) return false;
-  if (entry->flags & kHeldRead) {
-    if (lock->readers.load(std::memory_order_relaxed) == 0) return false;
-    if (--entry->count == 0) {
-      lock->readers.fetch_sub(1, std::memory_order_relaxed);
-      held_remove(t, entry);
-    }
-    return true;
-  }
-  if (lock->owner.load(std::memory_order_relaxed) != t->tid) return false;
-  // Update the model before the real unlock, or a new owner could be clobbered.
-  if (--entry->count == 0) {
-    lock->owner.store(0, std::memory_order_relaxed);
-    held_remove(t, entry);
-  }
+  end_hold(t, entry);
   return true;
 }
 
