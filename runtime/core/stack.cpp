@@ -111,6 +111,8 @@ bool is_code_address(uintptr_t pc) {
   return find_range(table, pc);
 }
 
+namespace {
+
 // Return addresses already validated (direct-mapped, racy by design: a
 // torn or stale entry only costs a re-validation).
 constexpr size_t kValidatedSlots = 4096;
@@ -134,10 +136,6 @@ inline bool return_address_known(uintptr_t pc) {
   return validate_return_address(pc, slot);
 }
 
-
-
-namespace {
-
 // How far the frame-pointer walk can be trusted from each call site, learnt
 // once per return address. In code built with frame pointers (-O0, debug
 // builds) the walk is exact and needed: at -O0 the lock call sits inside
@@ -156,33 +154,21 @@ std::atomic<uintptr_t> &site_depth_slot(uintptr_t return_pc) {
   return g_site_depth[(return_pc >> 2) & (kSiteDepthSlots - 1)];
 }
 
-struct UnwoundFrames {
-  uintptr_t pc[kShortStackDepth + 24];
-  int count;
-};
-
-_Unwind_Reason_Code collect_frame(struct _Unwind_Context *context, void *arg) {
-  auto *frames = static_cast<UnwoundFrames *>(arg);
-  uintptr_t pc = _Unwind_GetIP(context);
-  if (!pc) return _URC_END_OF_STACK;
-  frames->pc[frames->count++] = pc;
-  return frames->count == int(sizeof(frames->pc) / sizeof(frames->pc[0])) ? _URC_END_OF_STACK : _URC_NO_REASON;
-}
-
 // The number of leading frames of `walked` that a precise unwind confirms.
 int confirmed_depth(const ShortStack &walked) {
   if (walked.depth <= 1) return 1;
   // The unwinder may lock (libgcc's object registry): not a user lock.
+  // Once per call site, so the unwinder's allocation is not on the repeat path.
   ThreadState *thread = current_thread();
   if (thread) ++thread->in_runtime;
-  UnwoundFrames frames;
-  frames.count = 0;
-  _Unwind_Backtrace(collect_frame, &frames);
+  Vec<uintptr_t> frames;
+  capture_full_stack(&frames, kShortStackDepth + 24);  // the runtime's own frames come first
   if (thread) --thread->in_runtime;
-  for (int i = 0; i < frames.count; ++i) {
-    if (frames.pc[i] != walked.pc[0]) continue;
+  int count = int(frames.size());
+  for (int i = 0; i < count; ++i) {
+    if (frames[i] != walked.pc[0]) continue;
     int agreed = 1;
-    while (agreed < walked.depth && i + agreed < frames.count && frames.pc[i + agreed] == walked.pc[agreed]) ++agreed;
+    while (agreed < walked.depth && i + agreed < count && frames[i + agreed] == walked.pc[agreed]) ++agreed;
     return agreed;
   }
   return walked.depth;  // the unwinder did not see the call site: keep the walk
