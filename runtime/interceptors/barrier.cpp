@@ -3,7 +3,7 @@
 // reported: pthread_barrier_destroy while threads wait (`destroy-locked`)
 // and a wait after the destroy, until the next init (`invalid-mutex`).
 #include "interceptors/hook.h"
-#include "interceptors/liveness_real.h"
+#include "interceptors/next_symbol.h"
 #include "interceptors/wait_hooks.h"
 
 using namespace interlock;
@@ -16,13 +16,13 @@ using BarrierFn = int (*)(pthread_barrier_t *);
 
 INTERLOCK_EXPORT int pthread_barrier_init(pthread_barrier_t *barrier, const pthread_barrierattr_t *attr,
                                           unsigned count) {
-  int rc = liveness_real<InitFn>(g_barrier_init, "pthread_barrier_init")(barrier, attr, count);
+  int rc = next_symbol<InitFn>(g_barrier_init, "pthread_barrier_init")(barrier, attr, count);
   note_liveness_init(rc, barrier);
   return rc;
 }
 
 INTERLOCK_EXPORT int pthread_barrier_wait(pthread_barrier_t *barrier) {
-  auto real_wait = liveness_real<BarrierFn>(g_barrier_wait, "pthread_barrier_wait");
+  auto real_wait = next_symbol<BarrierFn>(g_barrier_wait, "pthread_barrier_wait");
   ThreadState *t = hook_thread();
   if (!t) return real_wait(barrier);
   CallSite site = INTERLOCK_CALL_SITE();
@@ -31,7 +31,7 @@ INTERLOCK_EXPORT int pthread_barrier_wait(pthread_barrier_t *barrier) {
 }
 
 INTERLOCK_EXPORT int pthread_barrier_destroy(pthread_barrier_t *barrier) {
-  auto real_destroy = liveness_real<BarrierFn>(g_barrier_destroy, "pthread_barrier_destroy");
+  auto real_destroy = next_symbol<BarrierFn>(g_barrier_destroy, "pthread_barrier_destroy");
   return run_checked_destroy(WaitKind::kBarrier, barrier, INTERLOCK_CALL_SITE(),
                              [&] { return real_destroy(barrier); });
 }

@@ -2,7 +2,7 @@
 // that waits for its joiner (a lock the joiner holds) is a hang no lock
 // cycle shows. Timed and try joins (pthread_timedjoin_np, pthread_tryjoin_np)
 // are not intercepted.
-#include "interceptors/liveness_real.h"
+#include "interceptors/next_symbol.h"
 #include "interceptors/wait_hooks.h"
 
 using namespace interlock;
@@ -13,7 +13,7 @@ using JoinFn = int (*)(pthread_t, void **);
 }  // namespace
 
 INTERLOCK_EXPORT int pthread_join(pthread_t thread, void **result) {
-  auto real_join = liveness_real<JoinFn>(g_join, "pthread_join");
+  auto real_join = next_symbol<JoinFn>(g_join, "pthread_join");
   ThreadState *t = hook_thread();
   if (!t) return real_join(thread, result);
   uint32_t target;

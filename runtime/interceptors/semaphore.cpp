@@ -8,7 +8,7 @@
 #include <semaphore.h>
 
 #include "interceptors/hook.h"
-#include "interceptors/liveness_real.h"
+#include "interceptors/next_symbol.h"
 #include "interceptors/wait_hooks.h"
 
 using namespace interlock;
@@ -34,7 +34,7 @@ int sem_wait_common(sem_t *sem, const char *operation, const CallSite &site, Blo
   if (!t) return block();
   check_liveness_use(t, WaitKind::kSemaphore, sem, operation, site);
   int saved_errno = errno;
-  auto trywait = liveness_real<SemFn>(g_sem_trywait, "sem_trywait");
+  auto trywait = next_symbol<SemFn>(g_sem_trywait, "sem_trywait");
   if (trywait && trywait(sem) == 0) return 0;
   errno = saved_errno;
   return run_watched_wait(t, WaitKind::kSemaphore, sem, site, block);
@@ -42,38 +42,38 @@ int sem_wait_common(sem_t *sem, const char *operation, const CallSite &site, Blo
 }  // namespace
 
 INTERLOCK_EXPORT int sem_init(sem_t *sem, int shared, unsigned value) {
-  int rc = liveness_real<InitFn>(g_sem_init, "sem_init")(sem, shared, value);
+  int rc = next_symbol<InitFn>(g_sem_init, "sem_init")(sem, shared, value);
   note_liveness_init(rc, sem);
   return rc;
 }
 
 INTERLOCK_EXPORT int sem_wait(sem_t *sem) {
-  auto real_wait = liveness_real<SemFn>(g_sem_wait, "sem_wait");
+  auto real_wait = next_symbol<SemFn>(g_sem_wait, "sem_wait");
   return sem_wait_common(sem, "sem_wait", INTERLOCK_CALL_SITE(), [&] { return real_wait(sem); });
 }
 
 INTERLOCK_EXPORT int sem_timedwait(sem_t *sem, const struct timespec *deadline) {
-  auto real_wait = liveness_real<TimedFn>(g_sem_timedwait, "sem_timedwait");
+  auto real_wait = next_symbol<TimedFn>(g_sem_timedwait, "sem_timedwait");
   return sem_wait_common(sem, "sem_timedwait", INTERLOCK_CALL_SITE(), [&] { return real_wait(sem, deadline); });
 }
 
 INTERLOCK_EXPORT int sem_clockwait(sem_t *sem, clockid_t clock, const struct timespec *deadline) {
-  auto real_wait = liveness_real<ClockFn>(g_sem_clockwait, "sem_clockwait");
+  auto real_wait = next_symbol<ClockFn>(g_sem_clockwait, "sem_clockwait");
   return sem_wait_common(sem, "sem_clockwait", INTERLOCK_CALL_SITE(),
                          [&] { return real_wait(sem, clock, deadline); });
 }
 
 INTERLOCK_EXPORT int sem_trywait(sem_t *sem) {
   check_use(sem, "sem_trywait", INTERLOCK_CALL_SITE());
-  return liveness_real<SemFn>(g_sem_trywait, "sem_trywait")(sem);
+  return next_symbol<SemFn>(g_sem_trywait, "sem_trywait")(sem);
 }
 
 INTERLOCK_EXPORT int sem_post(sem_t *sem) {
   check_use(sem, "sem_post", INTERLOCK_CALL_SITE());
-  return liveness_real<SemFn>(g_sem_post, "sem_post")(sem);
+  return next_symbol<SemFn>(g_sem_post, "sem_post")(sem);
 }
 
 INTERLOCK_EXPORT int sem_destroy(sem_t *sem) {
-  auto real_destroy = liveness_real<SemFn>(g_sem_destroy, "sem_destroy");
+  auto real_destroy = next_symbol<SemFn>(g_sem_destroy, "sem_destroy");
   return run_checked_destroy(WaitKind::kSemaphore, sem, INTERLOCK_CALL_SITE(), [&] { return real_destroy(sem); });
 }

@@ -24,6 +24,7 @@
 
 #include "common/spin_lock.h"
 #include "interceptors/hook.h"
+#include "interceptors/next_symbol.h"
 #include "interceptors/signal_chain.h"
 
 using namespace interlock;
@@ -36,23 +37,9 @@ using SignalFn = sighandler_t (*)(int, sighandler_t);
 // glibc exports one version of each on x86-64 (GLIBC_2.2.5), so the next
 // definition after ours is the right one.
 SigactionFn real_sigaction() {
-  static std::atomic<SigactionFn> cached{nullptr};
-  SigactionFn fn = cached.load(std::memory_order_acquire);
-  if (!fn) {
-    fn = reinterpret_cast<SigactionFn>(dlsym(RTLD_NEXT, "sigaction"));
-    if (!fn) fn = reinterpret_cast<SigactionFn>(dlsym(RTLD_DEFAULT, "__sigaction"));
-    cached.store(fn, std::memory_order_release);
-  }
-  return fn;
-}
-
-SignalFn real_signal_function(const char *name, std::atomic<SignalFn> *cache) {
-  SignalFn fn = cache->load(std::memory_order_acquire);
-  if (!fn) {
-    fn = reinterpret_cast<SignalFn>(dlsym(RTLD_NEXT, name));
-    cache->store(fn, std::memory_order_release);
-  }
-  return fn;
+  static std::atomic<void *> slot{nullptr};
+  SigactionFn fn = next_symbol<SigactionFn>(slot, "sigaction");
+  return fn ? fn : reinterpret_cast<SigactionFn>(dlsym(RTLD_DEFAULT, "__sigaction"));
 }
 
 std::atomic<bool> g_abort_owned{false};  // our handler is installed: SIGABRT is virtualised
@@ -150,10 +137,10 @@ bool abort_is_virtual(int signal_number) {
   return signal_number == SIGABRT && g_abort_owned.load(std::memory_order_acquire);
 }
 
-sighandler_t signal_entry(const char *name, std::atomic<SignalFn> *cache, int signal_number, sighandler_t handler,
+sighandler_t signal_entry(const char *name, std::atomic<void *> *cache, int signal_number, sighandler_t handler,
                           int flags) {
   if (abort_is_virtual(signal_number)) return virtual_signal(handler, flags);
-  SignalFn real_fn = real_signal_function(name, cache);
+  SignalFn real_fn = next_symbol<SignalFn>(*cache, name);
   if (!real_fn) {
     errno = ENOSYS;
     return SIG_ERR;
@@ -192,23 +179,23 @@ INTERLOCK_EXPORT int sigaction(int signal_number, const struct sigaction *action
 // glibc's signal() has BSD semantics: the handler stays installed, and system
 // calls restart.
 INTERLOCK_EXPORT sighandler_t signal(int signal_number, sighandler_t handler) {
-  static std::atomic<SignalFn> cache{nullptr};
+  static std::atomic<void *> cache{nullptr};
   return signal_entry("signal", &cache, signal_number, handler, SA_RESTART);
 }
 
 INTERLOCK_EXPORT sighandler_t bsd_signal(int signal_number, sighandler_t handler) {
-  static std::atomic<SignalFn> cache{nullptr};
+  static std::atomic<void *> cache{nullptr};
   return signal_entry("bsd_signal", &cache, signal_number, handler, SA_RESTART);
 }
 
 // System V semantics (what signal() is with strict -D_XOPEN_SOURCE): one-shot,
 // the signal not blocked in its handler.
 INTERLOCK_EXPORT sighandler_t sysv_signal(int signal_number, sighandler_t handler) {
-  static std::atomic<SignalFn> cache{nullptr};
+  static std::atomic<void *> cache{nullptr};
   return signal_entry("sysv_signal", &cache, signal_number, handler, SA_RESETHAND | SA_NODEFER);
 }
 
 INTERLOCK_EXPORT sighandler_t __sysv_signal(int signal_number, sighandler_t handler) {
-  static std::atomic<SignalFn> cache{nullptr};
+  static std::atomic<void *> cache{nullptr};
   return signal_entry("__sysv_signal", &cache, signal_number, handler, SA_RESETHAND | SA_NODEFER);
 }

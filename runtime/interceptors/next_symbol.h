@@ -1,6 +1,7 @@
-// issue #4: real functions of the liveness interceptors (semaphores,
-// barriers, joins), resolved on first use with dlsym(RTLD_NEXT): the
-// runtime core's RealFunctions table does not list them.
+// Real functions the runtime core's RealFunctions table does not list (the
+// liveness interceptors' semaphores, barriers, joins; the signal
+// interceptors), resolved on first use with dlsym(RTLD_NEXT) and cached in
+// the caller's slot.
 #pragma once
 #include <atomic>
 #include <dlfcn.h>
@@ -8,7 +9,7 @@
 namespace interlock {
 
 template <typename Fn>
-Fn liveness_real(std::atomic<void *> &slot, const char *name) {
+Fn next_symbol(std::atomic<void *> &slot, const char *name) {
   void *fn = slot.load(std::memory_order_acquire);
   if (__builtin_expect(fn == nullptr, 0)) {
     fn = dlsym(RTLD_NEXT, name);
