@@ -1,6 +1,7 @@
 #include "core/stack_depot.h"
 
 #include <atomic>
+#include <cstring>
 
 #include "common/containers.h"
 #include "common/internal_alloc.h"
@@ -34,17 +35,17 @@ std::atomic<uint32_t> g_next_id{1};
 std::atomic<uint32_t> g_chunk_count{0};
 SpinLock g_lock;
 
-uint32_t hash_stack(const ShortStack &stack) {
-  uint64_t h = stack.depth;
-  for (int i = 0; i < stack.depth; ++i) h = mix64(h ^ stack.pc[i]) + 0x9e3779b97f4a7c15ull;
+// The hash of a stack, short or full.
+uint32_t hash_pcs(const uintptr_t *pcs, size_t count) {
+  uint64_t h = count;
+  for (size_t i = 0; i < count; ++i) h = mix64(h ^ pcs[i]) + 0x9e3779b97f4a7c15ull;
   return uint32_t(h ^ (h >> 32));
 }
 
+uint32_t hash_stack(const ShortStack &stack) { return hash_pcs(stack.pc, stack.depth); }
+
 bool same_stack(const ShortStack &a, const ShortStack &b) {
-  if (a.depth != b.depth) return false;
-  for (int i = 0; i < a.depth; ++i)
-    if (a.pc[i] != b.pc[i]) return false;
-  return true;
+  return a.depth == b.depth && memcmp(a.pc, b.pc, a.depth * sizeof(uintptr_t)) == 0;
 }
 
 DepotEntry *entry_of(uint32_t id) {
@@ -103,12 +104,6 @@ std::atomic<std::atomic<FullChunk *> *> g_full_chunks{nullptr};  // id -> chunk 
 std::atomic<std::atomic<uint32_t> *> g_full_buckets{nullptr};
 std::atomic<uint32_t> g_full_next_id{1};
 SpinLock g_full_lock;
-
-uint32_t hash_pcs(const uintptr_t *pcs, size_t count) {
-  uint64_t h = count;
-  for (size_t i = 0; i < count; ++i) h = mix64(h ^ pcs[i]) + 0x9e3779b97f4a7c15ull;
-  return uint32_t(h ^ (h >> 32));
-}
 
 FullEntry *full_entry_of(uint32_t id) {
   std::atomic<FullChunk *> *chunks = g_full_chunks.load(std::memory_order_acquire);
