@@ -2,15 +2,19 @@
 """Runtime benchmarks: every workload, in the same run, under
 
   base        the gcc -O2 build from CMake, uninstrumented
+  forward     the same binary with LD_PRELOAD of a library that intercepts the
+              same lock calls and only forwards them to glibc (interposition_floor.c)
+  held_set    the same, plus a per-thread held set: the floor of any interposing
+              lock-order runtime
   interlock   the same binary with LD_PRELOAD=libinterlock.so
   clang       a clang++-19 -O2 build, uninstrumented (ThreadSanitizer's own baseline)
   tsan        clang++-19 -O2 -fsanitize=thread, TSAN_OPTIONS=detect_deadlocks=1
 
 Reports the median wall time and peak RSS (measured by the small
 interlock_bench_rss_probe helper, like /usr/bin/time -f %M)
-per workload, the ratios interlock/base and tsan/clang, their geometric means,
-and the Google Benchmark micro-benchmarks (ns per lock+unlock pair) under
-base, interlock and tsan.
+per workload, the ratios interlock/base, forward/base, held_set/base and
+tsan/clang, their geometric means, and the Google Benchmark micro-benchmarks
+(ns per lock+unlock pair) under base, the two floors, interlock and tsan.
 
     python3 bench/runtime/run.py --build-dir build [--repeats 3] [--markdown out.md]
 
@@ -31,7 +35,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORKLOADS = ["uncontended_std", "uncontended_pthread", "nested_consistent", "producer_consumer",
              "shared_map", "mutex_churn", "short_threads", "trylock_backoff"]
-VARIANTS = ["base", "interlock", "clang", "tsan"]
+VARIANTS = ["base", "forward", "held_set", "interlock", "clang", "tsan"]
+# The preload libraries of the floor variants, in <build>/bench/runtime.
+FLOOR_LIBRARIES = {"forward": "libinterlock_bench_floor_forward.so",
+                   "held_set": "libinterlock_bench_floor_held_set.so"}
 TIMEOUT_SECONDS = 300
 PAIR_BENCHMARKS = ["BM_StdMutexUncontended", "BM_PthreadMutexUncontended"]
 
@@ -60,12 +67,13 @@ def compile_clang_variants(out_dir, sanitize):
     return outputs
 
 
-def environment(variant, runtime, through_probe=False):
+def environment(variant, runtime, through_probe=False, floors=None):
     env = dict(os.environ)
     for key in ("LD_PRELOAD", "INTERLOCK_OPTIONS", "TSAN_OPTIONS", "RSS_PROBE_LD_PRELOAD"):
         env.pop(key, None)
-    if variant == "interlock":
-        env["RSS_PROBE_LD_PRELOAD" if through_probe else "LD_PRELOAD"] = runtime
+    preload = runtime if variant == "interlock" else (floors or {}).get(variant)
+    if preload:
+        env["RSS_PROBE_LD_PRELOAD" if through_probe else "LD_PRELOAD"] = preload
     if variant == "tsan":
         env["TSAN_OPTIONS"] = "detect_deadlocks=1:report_signal_unsafe=0"
     return env
@@ -111,7 +119,8 @@ def run_workloads(binaries, runtime, repeats, scratch):
             for variant in VARIANTS:
                 command = workload_commands(binaries, variant)[name]
                 wall, rss, status, output = measure(binaries["probe"], command,
-                                                    environment(variant, runtime, True), scratch)
+                                                    environment(variant, runtime, True, binaries["floors"]),
+                                                    scratch)
                 sample = samples[variant]
                 if status != 0 and sample["failed"] is None:
                     sample["failed"] = f"exit {status}: {output.strip()[-300:]}"
@@ -130,12 +139,14 @@ def run_workloads(binaries, runtime, repeats, scratch):
 def run_micro(binaries, runtime, min_time):
     """Returns {benchmark name: {variant: ns per iteration}}."""
     results = {}
-    for variant, source in (("base", "gcc"), ("interlock", "gcc"), ("tsan", "tsan")):
+    for variant, source in (("base", "gcc"), ("forward", "gcc"), ("held_set", "gcc"), ("interlock", "gcc"),
+                            ("tsan", "tsan")):
         binary = binaries[source].get("micro")
         if not binary:
             continue
         command = [binary, "--benchmark_format=json", f"--benchmark_min_time={min_time}"]
-        completed = subprocess.run(command, env=environment(variant, runtime), capture_output=True,
+        completed = subprocess.run(command, env=environment(variant, runtime, floors=binaries["floors"]),
+                                   capture_output=True,
                                    timeout=TIMEOUT_SECONDS)
         if completed.returncode != 0:
             print(f"  micro under {variant} failed with exit {completed.returncode}:\n"
@@ -166,10 +177,11 @@ def markdown(table, micro, meta):
     lines = [f"Measured {meta['date']} on {meta['machine']} (load average at the end: {meta['load']}); "
              f"{meta['repeats']} runs per cell, median wall time, "
              f"max peak RSS. Command: `{meta['command']}`.", "",
-             "| workload | base s | interlock s | ratio | base RSS MiB | interlock RSS MiB | ratio "
-             "| clang s | tsan s | tsan ratio | tsan RSS MiB | tsan RSS ratio |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| workload | base s | forward | held set | interlock s | ratio | base RSS MiB | held set RSS "
+             "| interlock RSS MiB | ratio | clang s | tsan s | tsan ratio | tsan RSS MiB | tsan RSS ratio |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     time_ratios, rss_ratios, tsan_time, tsan_rss = [], [], [], []
+    forward_time, held_time, held_rss = [], [], []
 
     def cell(value, fmt):
         return "FAILED" if value is None else format(value, fmt)
@@ -177,17 +189,25 @@ def markdown(table, micro, meta):
     for name, variants in table.items():
         t, r = ratio(table, name, "interlock", "base", "wall"), ratio(table, name, "interlock", "base", "rss")
         tt, tr = ratio(table, name, "tsan", "clang", "wall"), ratio(table, name, "tsan", "clang", "rss")
+        ft, ht = ratio(table, name, "forward", "base", "wall"), ratio(table, name, "held_set", "base", "wall")
+        hr = ratio(table, name, "held_set", "base", "rss")
+        forward_time.append(ft)
+        held_time.append(ht)
+        held_rss.append(hr)
         time_ratios.append(t)
         rss_ratios.append(r)
         tsan_time.append(tt)
         tsan_rss.append(tr)
         lines.append(
-            f"| {name} | {variants['base']['wall']:.3f} | {cell(None if variants['interlock']['failed'] else variants['interlock']['wall'], '.3f')} "
-            f"| {cell(t, '.2f')}x | {variants['base']['rss'] / 1024:.1f} | {variants['interlock']['rss'] / 1024:.1f} "
+            f"| {name} | {variants['base']['wall']:.3f} | {cell(ft, '.2f')}x | {cell(ht, '.2f')}x "
+            f"| {cell(None if variants['interlock']['failed'] else variants['interlock']['wall'], '.3f')} "
+            f"| {cell(t, '.2f')}x | {variants['base']['rss'] / 1024:.1f} | {cell(hr, '.2f')}x "
+            f"| {variants['interlock']['rss'] / 1024:.1f} "
             f"| {cell(r, '.2f')}x | {variants['clang']['wall']:.3f} "
             f"| {cell(None if variants['tsan']['failed'] else variants['tsan']['wall'], '.3f')} | {cell(tt, '.2f')}x "
             f"| {variants['tsan']['rss'] / 1024:.1f} | {cell(tr, '.2f')}x |")
-    lines.append(f"| **geometric mean** | | | **{geomean(time_ratios):.2f}x** | | | **{geomean(rss_ratios):.2f}x** "
+    lines.append(f"| **geometric mean** | | {geomean(forward_time):.2f}x | {geomean(held_time):.2f}x "
+                 f"| | **{geomean(time_ratios):.2f}x** | | {geomean(held_rss):.2f}x | | **{geomean(rss_ratios):.2f}x** "
                  f"| | | **{geomean(tsan_time):.2f}x** | | **{geomean(tsan_rss):.2f}x** |")
     failed = [f"{n} under {v}: {d['failed']}" for n, vs in table.items() for v, d in vs.items() if d["failed"]]
     if failed:
@@ -195,13 +215,17 @@ def markdown(table, micro, meta):
     if micro:
         lines += ["", "Micro-benchmarks (Google Benchmark, real time per iteration; one iteration of the "
                   "`Uncontended` rows is one lock+unlock pair):", "",
-                  "| benchmark | base ns | interlock ns | interlock - base | tsan ns |", "|---|---|---|---|---|"]
+                  "| benchmark | base ns | forward ns | held set ns | interlock ns | interlock - base | tsan ns |",
+                  "|---|---|---|---|---|---|---|"]
+
+        def ns(value):
+            return "n/a" if value is None else format(value, ".1f")
+
         for name, values in micro.items():
             base, inter, tsan = values.get("base"), values.get("interlock"), values.get("tsan")
             diff = f"{inter - base:+.1f}" if base is not None and inter is not None else "n/a"
-            lines.append(f"| {name} | {base if base is None else format(base, '.1f')} "
-                         f"| {inter if inter is None else format(inter, '.1f')} | {diff} "
-                         f"| {tsan if tsan is None else format(tsan, '.1f')} |")
+            lines.append(f"| {name} | {ns(base)} | {ns(values.get('forward'))} | {ns(values.get('held_set'))} "
+                         f"| {ns(inter)} | {diff} | {ns(tsan)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -219,7 +243,11 @@ def find_binaries(build_dir, out_dir):
     for tool in ("clang-19", "clang++-19"):
         if not shutil.which(tool):
             raise BenchError(f"{tool} not found (Debian package clang-19)")
-    return {"gcc": gcc, "probe": probe, "clang": compile_clang_variants(out_dir, False),
+    floors = {variant: os.path.join(bench, library) for variant, library in FLOOR_LIBRARIES.items()}
+    for path in floors.values():
+        if not os.path.exists(path):
+            raise BenchError(f"{path} is missing: build the interlock_bench_floor_* targets first")
+    return {"gcc": gcc, "probe": probe, "floors": floors, "clang": compile_clang_variants(out_dir, False),
             "tsan": compile_clang_variants(out_dir, True)}
 
 

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/code_layout.h"
+
 namespace interlock {
 namespace {
 
@@ -43,7 +45,7 @@ const char *type_hint(bool *) { return "0|1"; }
 const char *type_hint(long *) { return "integer"; }
 const char *type_hint(const char **) { return "string"; }
 
-void append_valid_keys(Str *error) {
+INTERLOCK_COLD void append_valid_keys(Str *error) {
   error->append("valid keys:");
 #define INTERLOCK_OPTION(type, name, def, help) error->append(" " #name);
 #include "common/options.def"
@@ -100,7 +102,7 @@ void append_default(Str *text, const char *value) {
 }
 }  // namespace
 
-Str options_help() {
+INTERLOCK_COLD Str options_help() {
   Str text;
   text.append("interlock: options (INTERLOCK_OPTIONS=key=value:key=value):\n");
   Options defaults;

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/code_layout.h"
 #include "common/options.h"
 #include "common/spin_lock.h"
 #include "report/finding.h"
@@ -120,7 +121,7 @@ LockGraph &lock_graph() {
   return *g_graph;
 }
 
-void report_lock_order_cycle(const Cycle &cycle) {
+INTERLOCK_COLD void report_lock_order_cycle(const Cycle &cycle) {
   report_lock();
   Finding *f = finding_new(Rule::kLockOrderInversion);
   size_t n = cycle.edges.size();
@@ -256,18 +257,9 @@ bool find_wait_cycle(ThreadState *t, Vec<ThreadState *> *threads, Vec<LockState 
   return found;
 }
 
-}  // namespace
-
-void check_wait_for_cycle(ThreadState *t, LockState *lock) {
-  Vec<ThreadState *> threads;
-  Vec<LockState *> waits;
-  if (!find_wait_cycle(t, &threads, &waits)) return;
-  // Re-check every link: all waiters still wait, all holders still hold.
+// threads[i] waits for waits[i], held by threads[i + 1]; t is the caller.
+INTERLOCK_COLD void report_deadlock(ThreadState *t, const Vec<ThreadState *> &threads, const Vec<LockState *> &waits) {
   size_t n = threads.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (threads[i]->waiting_for.load(std::memory_order_seq_cst) != waits[i]) return;
-    if (!still_holds(threads[(i + 1) % n], waits[i])) return;
-  }
   report_lock();
   Finding *f = finding_new(Rule::kDeadlock);
   f->level = "error";
@@ -311,7 +303,22 @@ void check_wait_for_cycle(ThreadState *t, LockState *lock) {
   end_finding(f);
 }
 
-void report_double_lock(ThreadState *t, LockState *lock, const char *what, const ShortStack &site) {
+}  // namespace
+
+void check_wait_for_cycle(ThreadState *t, LockState *lock) {
+  Vec<ThreadState *> threads;
+  Vec<LockState *> waits;
+  if (!find_wait_cycle(t, &threads, &waits)) return;
+  // Re-check every link: all waiters still wait, all holders still hold.
+  size_t n = threads.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (threads[i]->waiting_for.load(std::memory_order_seq_cst) != waits[i]) return;
+    if (!still_holds(threads[(i + 1) % n], waits[i])) return;
+  }
+  report_deadlock(t, threads, waits);
+}
+
+INTERLOCK_COLD void report_double_lock(ThreadState *t, LockState *lock, const char *what, const ShortStack &site) {
   LockName name;
   Finding *f = begin_lock_finding(Rule::kDoubleLock, lock, &name);
   f->message << "Double lock: thread " << thread_name(t->tid) << " locks " << name.display
@@ -329,7 +336,7 @@ void report_double_lock(ThreadState *t, LockState *lock, const char *what, const
   end_finding(f);
 }
 
-void report_bad_unlock(ThreadState *t, LockState *lock, const ShortStack &site) {
+INTERLOCK_COLD void report_bad_unlock(ThreadState *t, LockState *lock, const ShortStack &site) {
   LockName name;
   Finding *f = begin_lock_finding(Rule::kBadUnlock, lock, &name);
   uint32_t owner_tid = lock->owner.load(std::memory_order_relaxed);
@@ -359,7 +366,7 @@ void report_bad_unlock(ThreadState *t, LockState *lock, const ShortStack &site) 
   end_finding(f);
 }
 
-void report_invalid_use(ThreadState *t, LockState *lock, const char *operation, const ShortStack &site) {
+INTERLOCK_COLD void report_invalid_use(ThreadState *t, LockState *lock, const char *operation, const ShortStack &site) {
   LockName name;
   Finding *f = begin_lock_finding(Rule::kInvalidMutex, lock, &name);
   f->message << "Invalid mutex: thread " << thread_name(t->tid) << " uses " << name.display << " (" << operation
@@ -375,7 +382,7 @@ void report_invalid_use(ThreadState *t, LockState *lock, const char *operation, 
   end_finding(f);
 }
 
-void report_destroy_locked(ThreadState *t, LockState *lock, const ShortStack &site) {
+INTERLOCK_COLD void report_destroy_locked(ThreadState *t, LockState *lock, const ShortStack &site) {
   LockName name;
   Finding *f = begin_lock_finding(Rule::kDestroyLocked, lock, &name);
   uint32_t owner_tid = lock->owner.load(std::memory_order_relaxed);
@@ -399,7 +406,7 @@ void report_destroy_locked(ThreadState *t, LockState *lock, const ShortStack &si
   end_finding(f);
 }
 
-void report_cond_wait_unheld(ThreadState *t, LockState *mutex, const ShortStack &site) {
+INTERLOCK_COLD void report_cond_wait_unheld(ThreadState *t, LockState *mutex, const ShortStack &site) {
   report_lock();
   Finding *f = finding_new(Rule::kCondWaitUnheld);
   LockName name = name_of(mutex);
@@ -412,6 +419,30 @@ void report_cond_wait_unheld(ThreadState *t, LockState *mutex, const ShortStack 
   add_reporting_thread_section(f, title, msg, site);
   end_finding(f);
 }
+
+namespace {
+// A wait on a condition variable with `mutex` while others wait with `bound`
+// (its wait site in the depot: `bound_site`).
+INTERLOCK_COLD void report_cond_mutex_mismatch(ThreadState *t, LockState *mutex, LockState *bound, uint32_t bound_site,
+                                               const ShortStack &site) {
+  report_lock();
+  Finding *f = finding_new(Rule::kCondMutexMismatch);
+  LockName now = name_of(mutex), before = name_of(bound);
+  f->fingerprint_basis << now.stable_id << "\n" << before.stable_id << "\n";
+  f->message << "Condition variable used with two mutexes: thread " << thread_name(t->tid) << " waits with "
+             << now.display << " while other waiters use " << before.display;
+  Str title, msg;
+  title << "Thread " << thread_name(t->tid) << " waits with " << quoted(now.short_name) << ":";
+  msg << "wait with " << quoted(now.short_name);
+  add_reporting_thread_section(f, title, msg, site);
+  Str b_title, b_msg;
+  b_title << "earlier wait with " << quoted(before.short_name) << ":";
+  b_msg << "earlier wait with " << quoted(before.short_name);
+  FindingSection *b = finding_add_section(f, b_title, b_msg, 4);
+  b->pcs = pcs_of(stack_depot_copy(bound_site));
+  end_finding(f);
+}
+}  // namespace
 
 void check_cond_binding(ThreadState *t, const void *cond, LockState *mutex, const ShortStack &site, bool begin) {
   bool mismatch = false;
@@ -436,23 +467,7 @@ void check_cond_binding(ThreadState *t, const void *cond, LockState *mutex, cons
     }
     ++c->waiters;
   }
-  if (!mismatch) return;
-  report_lock();
-  Finding *f = finding_new(Rule::kCondMutexMismatch);
-  LockName now = name_of(mutex), before = name_of(bound);
-  f->fingerprint_basis << now.stable_id << "\n" << before.stable_id << "\n";
-  f->message << "Condition variable used with two mutexes: thread " << thread_name(t->tid) << " waits with "
-             << now.display << " while other waiters use " << before.display;
-  Str title, msg;
-  title << "Thread " << thread_name(t->tid) << " waits with " << quoted(now.short_name) << ":";
-  msg << "wait with " << quoted(now.short_name);
-  add_reporting_thread_section(f, title, msg, site);
-  Str b_title, b_msg;
-  b_title << "earlier wait with " << quoted(before.short_name) << ":";
-  b_msg << "earlier wait with " << quoted(before.short_name);
-  FindingSection *b = finding_add_section(f, b_title, b_msg, 4);
-  b->pcs = pcs_of(stack_depot_copy(bound_site));
-  end_finding(f);
+  if (mismatch) report_cond_mutex_mismatch(t, mutex, bound, bound_site, site);
 }
 
 void detectors_fork_lock() {
@@ -470,14 +485,10 @@ void forget_cond(const void *cond) {
   if (CondState *c = cond_state(cond, false)) c->address = nullptr;
 }
 
-void report_locks_held_at_exit(ThreadState *t, const char *when) {
-  uint32_t n = t->held_count.load(std::memory_order_acquire);
-  HeldLock *array = t->held.load(std::memory_order_acquire);
-  Vec<uint32_t> live;
-  for (uint32_t i = 0; i < n; ++i) {
-    if (hold_is_live(t, array[i])) live.push_back(i);
-  }
-  if (live.empty()) return;
+namespace {
+// `live`: the indexes of the thread's live holds in `array`.
+INTERLOCK_COLD void report_held_locks(ThreadState *t, const HeldLock *array, const Vec<uint32_t> &live,
+                                      const char *when) {
   report_lock();
   Finding *f = finding_new(Rule::kLockHeldAtExit);
   Str list;
@@ -495,6 +506,17 @@ void report_locks_held_at_exit(ThreadState *t, const char *when) {
   }
   f->message << "Lock held at exit: thread " << thread_name(t->tid) << " " << when << " " << list;
   end_finding(f);
+}
+}  // namespace
+
+void report_locks_held_at_exit(ThreadState *t, const char *when) {
+  uint32_t n = t->held_count.load(std::memory_order_acquire);
+  HeldLock *array = t->held.load(std::memory_order_acquire);
+  Vec<uint32_t> live;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (hold_is_live(t, array[i])) live.push_back(i);
+  }
+  if (!live.empty()) report_held_locks(t, array, live, when);
 }
 
 void report_held_at_process_exit() {

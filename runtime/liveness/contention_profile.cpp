@@ -8,6 +8,7 @@
 // and a clock read each): it is a measuring mode, not the default.
 #include <unistd.h>
 
+#include "common/code_layout.h"
 #include "common/options.h"
 #include "common/raw_output.h"
 #include "common/spin_lock.h"
@@ -108,7 +109,7 @@ void profile_on_contended_acquired(LockState *lock, uint64_t wait_ns) {
   raise_to(s->wait_max_ns, wait_ns);
 }
 
-void print_profile_table() {
+INTERLOCK_COLD void print_profile_table() {
   Vec<LockStats *> all = sorted_stats();
   size_t rows = options().profile_top > 0 ? size_t(options().profile_top) : all.size();
   Str out, prefix;
@@ -150,7 +151,7 @@ void print_profile_table() {
   raw_write(2, out.c_str(), out.size());
 }
 
-void append_liveness_run_properties(Str *out) {
+INTERLOCK_COLD void append_liveness_run_properties(Str *out) {
   if (!options().profile) return;
   Vec<LockStats *> all = sorted_stats();
   *out << ",";

@@ -13,6 +13,7 @@
 // sleep) count as running: a server waiting for input is not hung.
 // On a hang: report every thread's wait (what, how long, who holds it, its
 // stack), write the reports, and exit with `exitcode`.
+#include "common/code_layout.h"
 #include "common/options.h"
 #include "liveness/liveness_internal.h"
 #include "report/finding.h"
@@ -73,7 +74,7 @@ void describe_wait(Str *out, const Blocked &b, uint64_t now) {
   *out << " for " << liveness_duration(now - b.wait.since_ns);
 }
 
-[[noreturn]] void report_hang(const Vec<Blocked> &members, bool whole_process, size_t live_threads, uint64_t now) {
+INTERLOCK_COLD [[noreturn]] void report_hang(const Vec<Blocked> &members, bool whole_process, size_t live_threads, uint64_t now) {
   report_lock();
   Finding *f = finding_new(Rule::kHang);
   f->level = "error";

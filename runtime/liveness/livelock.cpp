@@ -17,6 +17,7 @@
 // seen; the watch ends with the streak.
 #include <cerrno>
 
+#include "common/code_layout.h"
 #include "common/options.h"
 #include "liveness/liveness_internal.h"
 #include "report/finding.h"
@@ -67,7 +68,7 @@ struct Member {
   uint64_t failures, timeouts, since_ns;
 };
 
-void report_livelock(const Vec<Member> &members, uint64_t now) {
+INTERLOCK_COLD void report_livelock(const Vec<Member> &members, uint64_t now) {
   report_lock();
   Finding *f = finding_new(Rule::kLivelock);
   size_t n = members.size();

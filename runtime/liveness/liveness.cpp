@@ -1,5 +1,6 @@
 // The liveness detectors' common part: per-thread records, the observers
 // registered with the core, wait tracking, and the monitor thread.
+#include "common/code_layout.h"
 #include "liveness/liveness.h"
 
 #include <cerrno>
@@ -324,6 +325,46 @@ const char *wait_kind_name(WaitKind kind) {
 }  // namespace interlock
 
 namespace interlock {
+namespace {
+
+// "`variable`" where debug info names it, else "at 0x…"; the variable alone
+// in *variable_out (empty if unknown).
+Str object_display(const void *object, Str *variable_out) {
+  Str name;
+  Str variable = symbolize_data(reinterpret_cast<uintptr_t>(object));
+  if (!variable.empty()) name << "`" << variable << "`";
+  else name << "at 0x" << Str().append_hex(reinterpret_cast<uintptr_t>(object));
+  *variable_out = variable;
+  return name;
+}
+
+const char *object_kind(WaitKind kind) { return kind == WaitKind::kSemaphore ? "semaphore" : "barrier"; }
+
+INTERLOCK_COLD void report_destroy_in_use(ThreadState *t, WaitKind kind, const void *object, const CallSite &site,
+                                          uint32_t waiter, const WaitSnapshot &wait) {
+  report_lock();
+  Finding *f = finding_new(Rule::kDestroyLocked);
+  const char *what = object_kind(kind);
+  Str variable;
+  Str name = object_display(object, &variable);
+  f->fingerprint_basis << what << ":" << (variable.empty() ? Str("?") : variable) << "\n";
+  f->message << "Destroy of a " << what << " in use: thread " << thread_name(t->tid) << " destroys " << what << " "
+             << name << " while thread " << thread_name(waiter) << " waits on it";
+  Str title, msg;
+  title << "Thread " << thread_name(t->tid) << " destroys " << what << " " << name << ":";
+  msg << what << " " << name << " destroyed while a thread waits on it";
+  FindingSection *s = finding_add_section(f, title, msg, 2);
+  stack_of_caller(t, site, &s->pcs);
+  Str w_title, w_msg;
+  w_title << "thread " << thread_name(waiter) << " waits on it at:";
+  w_msg << "thread " << thread_name(waiter) << " waits on " << what << " " << name << " here";
+  FindingSection *w = finding_add_section(f, w_title, w_msg, 4);
+  w->pcs = deep_stack_pcs(wait.stack);
+  report_unlock();
+  report_finding(f);
+}
+
+}  // namespace
 
 void liveness_check_destroy(ThreadState *t, WaitKind kind, const void *object, const CallSite &site) {
   for (LiveThread *r = first_record(); r; r = r->next.load(std::memory_order_acquire)) {
@@ -332,28 +373,7 @@ void liveness_check_destroy(ThreadState *t, WaitKind kind, const void *object, c
     if (!record_alive(r) || !read_wait(r, &wait, &seq) || wait.kind != kind || wait.object != object) continue;
     uint32_t waiter = r->tid.load(std::memory_order_relaxed);
     if (waiter == t->tid) continue;
-    report_lock();
-    Finding *f = finding_new(Rule::kDestroyLocked);
-    const char *what = kind == WaitKind::kSemaphore ? "semaphore" : "barrier";
-    Str name;
-    Str variable = symbolize_data(reinterpret_cast<uintptr_t>(object));
-    if (!variable.empty()) name << "`" << variable << "`";
-    else name << "at 0x" << Str().append_hex(reinterpret_cast<uintptr_t>(object));
-    f->fingerprint_basis << what << ":" << (variable.empty() ? Str("?") : variable) << "\n";
-    f->message << "Destroy of a " << what << " in use: thread " << thread_name(t->tid) << " destroys " << what << " "
-               << name << " while thread " << thread_name(waiter) << " waits on it";
-    Str title, msg;
-    title << "Thread " << thread_name(t->tid) << " destroys " << what << " " << name << ":";
-    msg << what << " " << name << " destroyed while a thread waits on it";
-    FindingSection *s = finding_add_section(f, title, msg, 2);
-    stack_of_caller(t, site, &s->pcs);
-    Str w_title, w_msg;
-    w_title << "thread " << thread_name(waiter) << " waits on it at:";
-    w_msg << "thread " << thread_name(waiter) << " waits on " << what << " " << name << " here";
-    FindingSection *w = finding_add_section(f, w_title, w_msg, 4);
-    w->pcs = deep_stack_pcs(wait.stack);
-    report_unlock();
-    report_finding(f);
+    report_destroy_in_use(t, kind, object, site, waiter, wait);
     return;  // one report per destroy
   }
 }
@@ -375,13 +395,27 @@ std::atomic<size_t> g_dead_count{0};
 
 void release_dead_thread_lock_in_child() { g_dead_lock.unlock(); }
 
-Str object_display(const void *object, Str *variable_out) {
-  Str name;
-  Str variable = symbolize_data(reinterpret_cast<uintptr_t>(object));
-  if (!variable.empty()) name << "`" << variable << "`";
-  else name << "at 0x" << Str().append_hex(reinterpret_cast<uintptr_t>(object));
-  *variable_out = variable;
-  return name;
+INTERLOCK_COLD void report_use_after_destroy(ThreadState *t, WaitKind kind, const void *object, const char *operation,
+                                             const CallSite &site, uint32_t destroy_site_id) {
+  report_lock();
+  Finding *f = finding_new(Rule::kInvalidMutex);
+  const char *what = object_kind(kind);
+  Str variable;
+  Str name = object_display(object, &variable);
+  f->fingerprint_basis << what << "-use:" << (variable.empty() ? Str("?") : variable) << "\n";
+  f->message << "Invalid " << what << " use: thread " << thread_name(t->tid) << " calls " << operation << " on "
+             << what << " " << name << " after it was destroyed";
+  Str title, msg;
+  title << "Thread " << thread_name(t->tid) << " uses destroyed " << what << " " << name << " (" << operation << "):";
+  msg << operation << " of " << what << " " << name << " after its destroy";
+  FindingSection *s = finding_add_section(f, title, msg, 2);
+  stack_of_caller(t, site, &s->pcs);
+  Str d_title("destroyed at:"), d_msg;
+  d_msg << what << " " << name << " destroyed here";
+  FindingSection *d = finding_add_section(f, d_title, d_msg, 4);
+  short_stack_to_vec(stack_depot_copy(destroy_site_id), &d->pcs);
+  report_unlock();
+  report_finding(f);
 }
 
 }  // namespace
@@ -412,25 +446,7 @@ void liveness_check_use(ThreadState *t, WaitKind kind, const void *object, const
     if (!found) return;
     destroy_site_id = *found;
   }
-  report_lock();
-  Finding *f = finding_new(Rule::kInvalidMutex);
-  const char *what = kind == WaitKind::kSemaphore ? "semaphore" : "barrier";
-  Str variable;
-  Str name = object_display(object, &variable);
-  f->fingerprint_basis << what << "-use:" << (variable.empty() ? Str("?") : variable) << "\n";
-  f->message << "Invalid " << what << " use: thread " << thread_name(t->tid) << " calls " << operation << " on "
-             << what << " " << name << " after it was destroyed";
-  Str title, msg;
-  title << "Thread " << thread_name(t->tid) << " uses destroyed " << what << " " << name << " (" << operation << "):";
-  msg << operation << " of " << what << " " << name << " after its destroy";
-  FindingSection *s = finding_add_section(f, title, msg, 2);
-  stack_of_caller(t, site, &s->pcs);
-  Str d_title("destroyed at:"), d_msg;
-  d_msg << what << " " << name << " destroyed here";
-  FindingSection *d = finding_add_section(f, d_title, d_msg, 4);
-  short_stack_to_vec(stack_depot_copy(destroy_site_id), &d->pcs);
-  report_unlock();
-  report_finding(f);
+  report_use_after_destroy(t, kind, object, operation, site, destroy_site_id);
 }
 
 }  // namespace interlock

@@ -11,6 +11,7 @@
 // reported as writer starvation.
 //
 // Cost: nothing until a wait is old; then only acquisitions of that lock.
+#include "common/code_layout.h"
 #include "common/options.h"
 #include "common/spin_lock.h"
 #include "liveness/liveness_internal.h"
@@ -63,7 +64,7 @@ void stop_watch(size_t index) {
   internal_delete(w);
 }
 
-void report_starvation(const Watch &w, const WaitSnapshot &wait, uint64_t now, uint64_t total, uint64_t reads) {
+INTERLOCK_COLD void report_starvation(const Watch &w, const WaitSnapshot &wait, uint64_t now, uint64_t total, uint64_t reads) {
   report_lock();
   Finding *f = finding_new(Rule::kStarvation);
   Str lock = liveness_lock_name(w.lock);

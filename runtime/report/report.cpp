@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <unistd.h>
 
+#include "common/code_layout.h"
 #include "common/options.h"
 #include "common/raw_output.h"
 #include "common/spin_lock.h"
@@ -145,7 +146,7 @@ Str site_text(const SymbolizedFrame *f) {
   return s;
 }
 
-Str format_text(const Finding *f) {
+INTERLOCK_COLD Str format_text(const Finding *f) {
   Str out, prefix;
   prefix << "==";
   prefix.append_u64(uint64_t(getpid())) << "== interlock: ";
@@ -264,7 +265,7 @@ Str thread_name(uint32_t tid) {
   return s;
 }
 
-LockName describe_lock(uintptr_t address, LockKind kind, uint64_t id, const ShortStack *first_site) {
+INTERLOCK_COLD LockName describe_lock(uintptr_t address, LockKind kind, uint64_t id, const ShortStack *first_site) {
   LockName name;
   report_lock();
   Str variable = symbolize_data(address);
@@ -299,7 +300,7 @@ LockName describe_lock(uintptr_t address, LockKind kind, uint64_t id, const Shor
   return name;
 }
 
-bool report_finding(Finding *f) {
+INTERLOCK_COLD bool report_finding(Finding *f) {
   report_lock();
   for (FindingSection *s = f->sections; s; s = s->next) resolve_section(s);
   f->pid = int(getpid());
@@ -336,7 +337,7 @@ const Vec<const char *> &degraded_notes() { return g_degraded; }
 bool any_counting_finding() { return g_counting.load(std::memory_order_relaxed) > 0; }
 size_t reported_count() { return g_findings.size(); }
 
-void note_degraded(const char *what) {
+INTERLOCK_COLD void note_degraded(const char *what) {
   report_lock();
   bool known = false;
   for (const char *d : g_degraded) known = known || !strcmp(d, what);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "common/code_layout.h"
 #include "common/options.h"
 #include "common/raw_output.h"
 #include "core/detectors.h"
@@ -397,7 +398,7 @@ Str build_sarif(bool with_graph) {
   return out;
 }
 
-bool write_sarif_file(bool with_graph) {
+INTERLOCK_COLD bool write_sarif_file(bool with_graph) {
   Str path = expand_path_pattern(options().sarif, getpid());
   Str temp = path;
   temp << ".tmp.";

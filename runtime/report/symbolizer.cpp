@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/code_layout.h"
 #include "common/options.h"
 
 extern char **environ;
@@ -303,7 +304,7 @@ FrameClass classify(const Str &module, const Str &file) {
   return FrameClass::kUser;
 }
 
-const SymbolizedFrame *symbolize_pc(uintptr_t return_address) {
+INTERLOCK_COLD const SymbolizedFrame *symbolize_pc(uintptr_t return_address) {
   size_t bucket = mix64(return_address) % kCacheBuckets;
   for (CacheEntry *e = g_cache[bucket]; e; e = e->next)
     if (e->pc == return_address) return e->frames;
@@ -342,7 +343,7 @@ const SymbolizedFrame *symbolize_pc(uintptr_t return_address) {
   return frames;
 }
 
-Str symbolize_data(uintptr_t address, uintptr_t *start) {
+INTERLOCK_COLD Str symbolize_data(uintptr_t address, uintptr_t *start) {
   Dl_info info{};
   struct link_map *map = nullptr;
   if (!dladdr1(reinterpret_cast<void *>(address), &info, reinterpret_cast<void **>(&map), RTLD_DL_LINKMAP) || !map)
