@@ -26,36 +26,13 @@ std::string describeLocks(const std::vector<ResolvedLock> &locks) {
 
 namespace {
 
-/// The last field step of a lock key ("T<C>.C::shard_[*].LRUCache::mutex_" ->
-/// "LRUCache::mutex_"); steps are joined by '.', which names never contain.
-std::string lastStep(const std::string &key) {
-  size_t dot = key.rfind('.');
-  return dot == std::string::npos ? "" : key.substr(dot + 1);
-}
-
-/// One lock under two roots: the mutex of an unknown instance (`this` of a
-/// library entry, "T<LRUCache>.LRUCache::mutex_") may be the same lock as
-/// that field of an instance reached from elsewhere
-/// ("T<ShardedLRUCache>.shard_[*].LRUCache::mutex_"): the library context
-/// of LRUCache::Lookup and ShardedLRUCache::Lookup -> shard_[i].Lookup run
-/// the same code on the same object. Treated as the same lock.
-bool mayBeSameLock(const ResolvedLock &a, const ResolvedLock &b) {
-  if (a.key == b.key)
-    return true;
-  auto unknownThis = [](const ResolvedLock &l) {
-    return l.abstract && l.key.rfind("T<", 0) == 0 && l.key.find("[*]") == std::string::npos &&
-           std::count(l.key.begin(), l.key.end(), '.') == 1; // `this->field` itself
-  };
-  if (!unknownThis(a) && !unknownThis(b))
-    return false;
-  std::string step = lastStep(a.key);
-  return !step.empty() && step == lastStep(b.key);
-}
-
+/// One lock in common, held exclusively by at least one side. "Common" is
+/// LockPath::mayAlias: the same lock, or one class's mutex reached under
+/// two roots (an unknown `this` and a path ending in that field).
 bool protectedByCommonLock(const ResolvedAccess &a, const ResolvedAccess &b) {
   for (const ResolvedLock &la : a.held)
     for (const ResolvedLock &lb : b.held)
-      if (mayBeSameLock(la, lb) && !(la.shared && lb.shared))
+      if (la.path.mayAlias(lb.path) && !(la.shared && lb.shared))
         return true;
   return false;
 }
@@ -71,7 +48,7 @@ std::string siteKey(const SourceSite &s) {
 /// "`balance_` is accessed while holding `mu_` at 5 of 6 sites", or "".
 std::string inferGuard(const std::vector<const ResolvedAccess *> &accesses,
                        const std::map<std::string, std::string> &declared,
-                       const std::string &location, const std::string &display) {
+                       const std::string &field, const std::string &display) {
   std::map<std::string, std::set<std::string>> sitesUnder; // lock display -> sites
   std::set<std::string> sites;
   for (const ResolvedAccess *a : accesses) {
@@ -92,9 +69,7 @@ std::string inferGuard(const std::vector<const ResolvedAccess *> &accesses,
   if (bestCount * 2 > sites.size() && bestCount < sites.size())
     text = "`" + display + "` is accessed while holding `" + best + "` at " +
            std::to_string(bestCount) + " of " + std::to_string(sites.size()) + " sites";
-  size_t dot = location.rfind('.');
-  std::string field = dot == std::string::npos ? location : location.substr(dot + 1);
-  if (auto it = declared.find(field); it != declared.end())
+  if (auto it = declared.find(field); !field.empty() && it != declared.end())
     text += std::string(text.empty() ? "" : "; ") + "declared GUARDED_BY(" + it->second + ")";
   return text;
 }
@@ -161,7 +136,7 @@ void findDataRaces(const Program &program, std::vector<Finding> &out) {
     if (racesAt.empty())
       continue;
     std::string display = accesses.front()->display;
-    std::string guard = inferGuard(all, program.declaredGuards, location, display);
+    std::string guard = inferGuard(all, program.declaredGuards, accesses.front()->field, display);
     for (const std::string &k : order) {
       const auto &pairsHere = racesAt[k];
       const ResolvedAccess &self = *pairsHere.front().first;

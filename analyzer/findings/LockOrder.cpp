@@ -42,8 +42,6 @@ struct CircuitCollector {
   }
 };
 
-bool isUnknownNode(const std::string &node) { return !node.empty() && node[0] == '?'; }
-
 class CycleFinder {
 public:
   CycleFinder(const Program &program, const AnalyzerConfig &config, std::vector<Finding> &out)
@@ -69,20 +67,20 @@ public:
 private:
   void collectEdges() {
     for (const ResolvedAcquire &acq : program_.acquires) {
-      if (acq.isTry || isUnknownNode(acq.lock.node))
+      if (acq.isTry || acq.lock.path.isUnresolved())
         continue;
       for (const ResolvedLock &held : acq.heldBefore) {
-        if (isUnknownNode(held.node))
+        if (held.path.isUnresolved())
           continue;
         // The same instance again is a double-lock, not an edge; two elements
         // of one array / container are two instances (like transfer).
-        if (held.key == acq.lock.key && held.key.find("[*]") == std::string::npos)
+        if (held.path == acq.lock.path && !held.path.hasElementStep())
           continue;
-        if (held.node == acq.lock.node && !acq.lock.abstract)
+        if (held.node == acq.lock.node && !acq.lock.path.isAbstract())
           continue;
         EdgeInstance e{&acq, &held, {}};
         for (const ResolvedLock &other : acq.heldBefore)
-          if (other.key != held.key && !other.shared)
+          if (other.path != held.path && !other.shared)
             e.gates.push_back(other.key);
         std::sort(e.gates.begin(), e.gates.end());
         size_t from = nodeId(held.node), to = nodeId(acq.lock.node);
@@ -272,11 +270,11 @@ std::string siteKey(const SourceSite &site) {
 }
 
 const ResolvedLock *doubleLockedBy(const ResolvedAcquire &acq) {
-  if (acq.isTry || acq.recursive || isUnknownNode(acq.lock.node) ||
-      acq.lock.key.find("[*]") != std::string::npos) // elements: maybe another one
+  if (acq.isTry || acq.recursive || acq.lock.path.isUnresolved() ||
+      acq.lock.path.hasElementStep()) // elements: maybe another one
     return nullptr;
   for (const ResolvedLock &held : acq.heldBefore)
-    if (held.key == acq.lock.key && !(held.shared && acq.lock.shared))
+    if (held.path == acq.lock.path && !(held.shared && acq.lock.shared))
       return &held;
   return nullptr;
 }

@@ -24,7 +24,6 @@ namespace {
 /// A resolved path with the identity of its root made program-wide.
 struct Resolved {
   AccessPath path;
-  bool abstract = false;
   bool valid() const { return path.valid(); }
 };
 
@@ -33,16 +32,9 @@ std::string shortField(const std::string &step) {
   return colon == std::string::npos ? step : step.substr(colon + 2);
 }
 
-std::string resolvedKey(const AccessPath &p) {
-  std::string key = p.key();
-  if (p.root == AccessPath::Root::This || p.root == AccessPath::Root::Param) {
-    size_t cut = 0;
-    while (cut < key.size() && key[cut] != '.' && key[cut] != '[')
-      ++cut;
-    key.insert(cut, "<" + p.name + ">");
-  }
-  return key;
-}
+/// The program-wide key of a resolved path, spelled as a lock's (one
+/// serialization for locks and access locations).
+std::string resolvedKey(const AccessPath &p) { return LockPath::fromResolved(p).key(); }
 
 std::string displayOf(const AccessPath &p) {
   std::string out;
@@ -67,10 +59,6 @@ std::string displayOf(const AccessPath &p) {
   if (out.empty())
     out = p.root == AccessPath::Root::This ? (p.name.empty() ? "*this" : p.name) : "?";
   return out;
-}
-
-bool hasElementStep(const AccessPath &p) {
-  return std::find(p.steps.begin(), p.steps.end(), "[*]") != p.steps.end();
 }
 
 bool lessPos(const Position &a, const Position &b);
@@ -143,7 +131,7 @@ Resolved Expander::resolve(const AccessPath &p, const Bindings &bindings) const 
     return r;
   std::string rootKey;
   switch (p.root) {
-  case AccessPath::Root::Global: r.path = p; r.abstract = hasElementStep(p); return r;
+  case AccessPath::Root::Global: r.path = p; return r;
   case AccessPath::Root::This: rootKey = "T"; break;
   case AccessPath::Root::Param: rootKey = "P" + std::to_string(p.index); break;
   case AccessPath::Root::Local: rootKey = "L:" + p.name; break;
@@ -160,7 +148,6 @@ Resolved Expander::resolve(const AccessPath &p, const Bindings &bindings) const 
       // is not in the frame: see withoutFrame.
       r.path = p;
       r.path.name += "#ctx" + std::to_string(ownerOfUnboundLocal(p));
-      r.abstract = hasElementStep(p);
     }
     return r; // an unbound this / parameter: a fresh or unknown object
   }
@@ -169,8 +156,6 @@ Resolved Expander::resolve(const AccessPath &p, const Bindings &bindings) const 
   r.path = it->second;
   for (const std::string &step : p.steps)
     r.path.steps.push_back(step);
-  r.abstract = r.path.root == AccessPath::Root::This || r.path.root == AccessPath::Root::Param ||
-               hasElementStep(r.path);
   return r;
 }
 
@@ -186,33 +171,25 @@ AccessPath withoutFrame(AccessPath path) {
   return path;
 }
 
-ResolvedLock Expander::lockFrom(const Resolved &r, bool shared, const SourceSite &at) const {
+ResolvedLock lockAt(LockPath path, std::string display, bool shared, const SourceSite &at) {
   ResolvedLock lock;
-  lock.key = resolvedKey(withoutFrame(r.path));
-  lock.display = displayOf(r.path);
-  lock.abstract = r.abstract;
+  lock.path = std::move(path);
+  lock.key = lock.path.key();
+  lock.node = lock.path.graphNode();
+  lock.display = std::move(display);
   lock.shared = shared;
   lock.acquiredAt = at;
-  if (r.abstract && !hasElementStep(r.path) && !r.path.steps.empty())
-    lock.node = r.path.steps.back(); // two unknown instances: the lock's class
-  else if (r.abstract && !hasElementStep(r.path))
-    lock.node = "object " + r.path.name;
-  else
-    lock.node = lock.key;
   return lock;
+}
+
+ResolvedLock Expander::lockFrom(const Resolved &r, bool shared, const SourceSite &at) const {
+  return lockAt(LockPath::fromResolved(withoutFrame(r.path)), displayOf(r.path), shared, at);
 }
 
 ResolvedLock Expander::resolveLock(const HeldLock &h, const Bindings &bindings) const {
   Resolved r = resolve(h.lock, bindings);
-  if (!r.valid()) {
-    ResolvedLock unknown;
-    unknown.key = unknown.node = "?" + h.lock.key();
-    unknown.display = h.lock.spelling;
-    unknown.abstract = true;
-    unknown.shared = h.shared;
-    unknown.acquiredAt = h.acquiredAt;
-    return unknown;
-  }
+  if (!r.valid()) // its identity is the unresolved path itself
+    return lockAt(LockPath::unresolved(h.lock), h.lock.spelling, h.shared, h.acquiredAt);
   return lockFrom(r, h.shared, h.acquiredAt);
 }
 
@@ -266,7 +243,8 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
       bool dropped = false;
       for (const AccessPath &r : released) {
         Resolved rr = resolve(r, bindings);
-        dropped = dropped || (rr.valid() && resolvedKey(withoutFrame(rr.path)) == outer.key);
+        dropped = dropped ||
+                  (rr.valid() && LockPath::fromResolved(withoutFrame(rr.path)) == outer.path);
       }
       if (!dropped)
         held.push_back(outer);
@@ -275,7 +253,7 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
       ResolvedLock lock = resolveLock(h, bindings);
       bool dup = false;
       for (const ResolvedLock &e : held)
-        dup = dup || e.key == lock.key;
+        dup = dup || e.path == lock.path;
       if (!dup)
         held.push_back(lock);
     }
@@ -302,6 +280,7 @@ void Expander::expand(int ctx, const std::string &usr, const Bindings &bindings,
     while (!location.steps.empty() && location.steps.back() == "[*]")
       location.steps.pop_back();
     access.location = resolvedKey(location);
+    access.field = location.steps.empty() ? std::string() : location.steps.back();
     access.display = displayOf(location);
     access.write = a.write;
     access.localRoot = r.path.root == AccessPath::Root::Local;

@@ -7,6 +7,7 @@
 
 #include "facts/TUFacts.h"
 #include "interlock/Analysis.h"
+#include "program/LockPath.h"
 
 #include <map>
 #include <string>
@@ -20,10 +21,10 @@ namespace interlock {
 using Position = std::vector<unsigned>;
 
 struct ResolvedLock {
-  std::string key;       ///< identity of this instance ("G:a.Account::mu_", "T<Account>.Account::mu_")
-  std::string node;      ///< lock-graph node: the instance, or its class when abstract
+  LockPath path;         ///< identity of this instance; decisions compare it (LockPath::mayAlias)
+  std::string key;       ///< path.key(): its printable form ("G:a.Account::mu_", "T<Account>.Account::mu_")
+  std::string node;      ///< path.graphNode(): the instance, or its field when the instance is unknown
   std::string display;   ///< for messages ("a.mu_", "Account::mu_")
-  bool abstract = false; ///< an unknown instance (unbound this/parameter, element of a container)
   bool shared = false;
   SourceSite acquiredAt;
 };
@@ -45,6 +46,7 @@ struct ThreadContext {
 
 struct ResolvedAccess {
   std::string location;       ///< resolved key; container elements fold into the container
+  std::string field;          ///< the location's last field ("Account::balance_"); "" for a variable itself
   std::string display;
   bool write = false;
   bool localRoot = false;     ///< a local of some activation: instances of one context never share it

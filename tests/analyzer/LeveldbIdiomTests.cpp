@@ -3,50 +3,42 @@
 // and the look-alike that must keep being reported.
 #include "AnalysisTestSupport.h"
 
+#include <fstream>
+#include <sstream>
+
 namespace {
 
 // leveldb's port/port_stdcxx.h and util/mutexlock.h, reduced: a LOCKABLE
 // wrapper around std::mutex, a scoped guard, and a condition variable whose
-// Wait adopts the wrapper's std::mutex.
-const char *const kPortMutex = R"(
-#define LOCKABLE __attribute__((lockable))
-#define SCOPED_LOCKABLE __attribute__((scoped_lockable))
-#define EXCLUSIVE_LOCK_FUNCTION(...) __attribute__((exclusive_lock_function(__VA_ARGS__)))
-#define UNLOCK_FUNCTION(...) __attribute__((unlock_function(__VA_ARGS__)))
-#define EXCLUSIVE_LOCKS_REQUIRED(...) __attribute__((exclusive_locks_required(__VA_ARGS__)))
-#define GUARDED_BY(x) __attribute__((guarded_by(x)))
-class LOCKABLE Mutex {
-public:
-  void Lock() EXCLUSIVE_LOCK_FUNCTION() { mu_.lock(); }
-  void Unlock() UNLOCK_FUNCTION() { mu_.unlock(); }
-private:
-  friend class CondVar;
-  std::mutex mu_;
-};
-class CondVar {
-public:
-  explicit CondVar(Mutex *mu) : mu_(mu) {}
-  void Wait() {
-    std::unique_lock<std::mutex> lock(mu_->mu_, std::adopt_lock);
-    cv_.wait(lock);
-    lock.release();
+// Wait adopts the wrapper's std::mutex. The one copy is
+// testcases/static/port_mutex.h (the static testcases use it too), read from
+// disk so that the two cannot drift apart.
+std::string portMutexHeader() {
+  const char *path = INTERLOCK_TESTCASES_DIR "/static/port_mutex.h";
+  std::ifstream in(path);
+  if (!in) {
+    ADD_FAILURE() << "cannot read " << path;
+    return "";
   }
-  void Signal() { cv_.notify_one(); }
-private:
-  std::condition_variable cv_;
-  Mutex *const mu_;
-};
-class SCOPED_LOCKABLE MutexLock {
-public:
-  explicit MutexLock(Mutex *mu) EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) { this->mu_->Lock(); }
-  ~MutexLock() UNLOCK_FUNCTION() { this->mu_->Unlock(); }
-private:
-  Mutex *const mu_;
-};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The snippets below are spelled as leveldb's code is: unqualified port
+// names, leveldb's attribute macros.
+const char *const kPortSpelling = R"(
+#define GUARDED_BY(x) PORT_GUARDED_BY(x)
+#define EXCLUSIVE_LOCKS_REQUIRED(...) PORT_REQUIRES(__VA_ARGS__)
+using port::CondVar;
+using port::Mutex;
+using port::MutexLock;
 void SleepForMicroseconds(int);
 )";
 
-std::string withPort(const std::string &code) { return std::string(kPortMutex) + code; }
+std::string withPort(const std::string &code) {
+  return portMutexHeader() + kPortSpelling + code;
+}
 
 bool anyMessageHas(const std::vector<interlock::Finding> &findings, const std::string &text) {
   for (const auto &f : findings)
@@ -159,7 +151,7 @@ public:
   void BackgroundCall() {
     MutexLock l(&mutex_);
     pending_ = 0;                       // NORACE
-    background_done_.Signal();
+    background_done_.SignalAll();
   }
   void WaitTwice() {
     MutexLock l(&mutex_);
