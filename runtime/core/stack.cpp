@@ -168,14 +168,14 @@ int confirmed_depth(const ShortStack &walked) {
   for (int i = 0; i < count; ++i) {
     if (frames[i] != walked.pc[0]) continue;
     int agreed = 1;
-    while (agreed < walked.depth && i + agreed < count && frames[i + agreed] == walked.pc[agreed]) ++agreed;
+    while (agreed < int(walked.depth) && i + agreed < count && frames[i + agreed] == walked.pc[agreed]) ++agreed;
     return agreed;
   }
-  return walked.depth;  // the unwinder did not see the call site: keep the walk
+  return int(walked.depth);  // the unwinder did not see the call site: keep the walk
 }
 
 void walk_frames(ShortStack *out, uintptr_t fp, int limit, uintptr_t stack_lo, uintptr_t stack_hi) {
-  while (out->depth < limit) {
+  while (int(out->depth) < limit) {
     if (fp < stack_lo || fp + 16 > stack_hi || (fp & 7)) break;
     uintptr_t next_fp = reinterpret_cast<uintptr_t *>(fp)[0];
     if (next_fp <= fp || next_fp + 16 > stack_hi || (next_fp & 7)) break;
@@ -208,7 +208,7 @@ void capture_short_stack(ShortStack *out, void *frame, void *return_pc, uintptr_
   }
   walk_frames(out, reinterpret_cast<uintptr_t>(frame), kShortStackDepth, stack_lo, stack_hi);
   int depth = confirmed_depth(*out);
-  out->depth = uint8_t(depth);
+  out->depth = uint32_t(depth);
   slot.store((pc << 3) | uintptr_t(depth), std::memory_order_relaxed);
 }
 
@@ -218,7 +218,7 @@ void capture_full_stack(Vec<uintptr_t> *out, int max_depth) {
 }
 
 void short_stack_to_vec(const ShortStack &stack, Vec<uintptr_t> *out) {
-  for (int i = 0; i < stack.depth; ++i) out->push_back(stack.pc[i]);
+  for (uint32_t i = 0; i < stack.depth; ++i) out->push_back(stack.pc[i]);
 }
 
 // dlopen / dlclose: a rejected value may be code now, a validated one gone.

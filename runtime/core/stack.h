@@ -15,9 +15,12 @@ namespace interlock {
 
 constexpr int kShortStackDepth = 6;
 
+// Depth first: the stack depot stores a stack of any length as a ShortStack
+// whose frames run on past pc[kShortStackDepth - 1] (core/stack_depot.cpp),
+// so that a stored short stack is a ShortStack it can hand out.
 struct ShortStack {
+  uint32_t depth;
   uintptr_t pc[kShortStackDepth];
-  uint8_t depth;
 };
 
 // Walks from `frame` (the interceptor's __builtin_frame_address(0)), whose
