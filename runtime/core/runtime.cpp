@@ -115,6 +115,11 @@ std::atomic<bool> g_runtime_ready{false};
 bool ensure_runtime_initialized() {
   if (__builtin_expect(g_init_state.load(std::memory_order_acquire) == 2, 1)) return true;
   if (t_initializing) return false;
+  // The first hook may run before our constructor: the dynamic loader runs
+  // the constructors of the program's libraries (libLLVM's static
+  // initializers take locks) before those of a preloaded library. A ready
+  // runtime must have the real functions: the fast path calls them directly.
+  if (!ensure_real_functions()) return false;
   int expected = 0;
   if (g_init_state.compare_exchange_strong(expected, 1)) {
     t_initializing = true;
