@@ -8,12 +8,8 @@ namespace {
 uint64_t edge_hash(uint64_t from, uint64_t to) { return mix64(from * 0x9e3779b97f4a7c15ull ^ to); }
 
 // Quarantine for edges of dead locks: a lock-free reader may still hold a
-// pointer it just found, so memory is freed only long after the unlink. A
-// reader uses an edge for a few instructions after checking it (its ids,
-// never reused, and `dead`), and freed memory stays mapped: 1024 later
-// retirements in that window are as impossible as 4096, at a quarter of the
-// resident memory (128 KiB) in programs that keep retiring locks.
-constexpr size_t kRetiredQuarantine = 1024;
+// pointer it just found, so memory is freed only long after the unlink.
+constexpr size_t kRetiredQuarantine = 4096;
 
 }  // namespace
 
