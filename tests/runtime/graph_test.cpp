@@ -193,10 +193,11 @@ TEST_F(GraphTest, RetirementsDoNotLeakTables) {
 TEST_F(GraphTest, LookupsDuringRebuildsNeverReturnAWrongEdge) {
   const uint64_t keep_from = 1u << 30, keep_to = keep_from + 1;
   ASSERT_EQ(add({keep_from, keep_to, 1}), 0u);
-  std::atomic<bool> done{false};
+  std::atomic<bool> done{false}, started{false};
   std::atomic<uint64_t> wrong{0}, found{0};
   std::thread reader([&] {
     uint64_t g = 0;
+    started.store(true);
     while (!done.load(std::memory_order_relaxed)) {
       if (Edge *e = graph.find_edge(keep_from, keep_to)) {
         if (e->from != keep_from || e->to != keep_to) wrong.fetch_add(1);
@@ -208,6 +209,8 @@ TEST_F(GraphTest, LookupsDuringRebuildsNeverReturnAWrongEdge) {
       ++g;
     }
   });
+  // On a loaded machine the writer could finish before the reader runs once.
+  while (!started.load()) std::this_thread::yield();
   for (uint64_t g = 0; g < 20000; ++g) {
     uint64_t a = 2 * g + 1, b = 2 * g + 2;
     add({a, b, 2});
