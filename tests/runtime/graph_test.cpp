@@ -198,7 +198,7 @@ TEST_F(GraphTest, LookupsDuringRebuildsNeverReturnAWrongEdge) {
   std::thread reader([&] {
     uint64_t g = 0;
     started.store(true);
-    while (!done.load(std::memory_order_relaxed)) {
+    do {
       if (Edge *e = graph.find_edge(keep_from, keep_to)) {
         if (e->from != keep_from || e->to != keep_to) wrong.fetch_add(1);
         else found.fetch_add(1);
@@ -207,7 +207,7 @@ TEST_F(GraphTest, LookupsDuringRebuildsNeverReturnAWrongEdge) {
       if (Edge *e = graph.find_edge(a, a + 1))
         if (e->from != a || e->to != a + 1) wrong.fetch_add(1);
       ++g;
-    }
+    } while (!done.load(std::memory_order_relaxed));
   });
   // On a loaded machine the writer could finish before the reader runs once.
   while (!started.load()) std::this_thread::yield();
