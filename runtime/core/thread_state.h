@@ -15,12 +15,13 @@ struct Edge;  // core/lock_graph.h
 
 // A per-thread memo of lock-graph edges this thread found known (the repeat
 // case of nested acquisitions): saves the shared hash-table probe. Direct-
-// mapped; an entry is re-checked against the edge before use.
+// mapped; an entry is re-checked against the edge before use. 64 entries
+// (1.5 KiB per thread): nested_consistent's 28 edges missed often in 16.
 struct KnownEdge {
   uint64_t from = 0, to = 0;
   Edge *edge = nullptr;
 };
-constexpr uint32_t kKnownEdgeSlots = 16;
+constexpr uint32_t kKnownEdgeSlots = 64;
 
 enum HeldFlags : uint8_t {
   kHeldTry = 1,        // acquired by trylock or a timed lock: no edge went into it
