@@ -2,6 +2,7 @@
 
 #include <cerrno>
 
+#include "common/code_layout.h"
 #include "common/options.h"
 #include "common/spin_lock.h"
 #include "core/detectors.h"
@@ -148,7 +149,6 @@ void notify_progress(ThreadState *t) {
 // Off the fast path, out of line: the hot functions below then need fewer
 // saved registers (a shorter prologue and epilogue on every call).
 namespace {
-#define INTERLOCK_COLD __attribute__((noinline, cold))
 
 INTERLOCK_COLD void report_lock_of_destroyed(ThreadState *t, LockState *lock, const CallSite &site) {
   report_invalid_use(t, lock, "lock", short_stack_here(t, site));
@@ -311,7 +311,10 @@ bool on_before_destroy(ThreadState *t, LockState *lock, const CallSite &site) {
 
 void on_destroyed(ThreadState *t, LockState *lock, const CallSite &site) {
   lock->destroy_site = stack_depot_put(short_stack_here(t, site));
-  lock->destroyed.store(true, std::memory_order_release);
+  bool already_destroyed = lock->destroyed.exchange(true, std::memory_order_acq_rel);
+  // The state is recycled after a quarantine (lock_registry.h). Not with
+  // profile=1: its statistics are kept per state, and would merge two locks.
+  if (!already_destroyed && !g_observe_every_acquisition) quarantine_destroyed_lock(lock);
 }
 
 bool on_cond_wait_begin(ThreadState *t, const void *cond, LockState *mutex, const CallSite &site, HeldLock *saved) {

@@ -4,7 +4,9 @@
 // std::mutex constructed where a dead one was) detected through a tag the
 // runtime writes into a field glibc leaves unused (see docs/runtime.md,
 // "Lock identity"). Graph edges are between identities, so a new lock at the
-// address of a dead one never inherits the dead one's edges.
+// address of a dead one never inherits the dead one's edges. The state of a
+// destroyed lock is recycled (for a lock at any address, with a new identity)
+// after a quarantine: see quarantine_destroyed_lock.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -21,7 +23,7 @@ const char *lock_kind_name(LockKind kind);
 // One cache line (64 bytes, aligned): the fast path reads only this line.
 struct alignas(64) LockState {
   uintptr_t address = 0;
-  uint64_t id = 0;                   // identity; a new one at every birth, never reused
+  uint64_t id = 0;                   // identity; a new one at every birth, never reused; 0 while recycled
   uint64_t tag = 0;                  // value stored in the lock's spare field, 0 if untagged
   uint32_t slot = 0;                 // index in the slot table (tag -> state)
   LockKind kind = LockKind::kMutex;
@@ -58,6 +60,12 @@ LockState *lookup_plain(const void *address, LockKind kind);
 LockState *find_lock(const void *address);
 // pthread_*_init: the address holds a new lock from now on.
 void rebirth_lock(const void *address);
+// A successful pthread_*_destroy (or interlock_lock_destroyed): `lock`, just
+// marked destroyed, enters the quarantine of destroyed locks. Its state is
+// recycled for a new lock (with a new identity) only once `lock_quarantine`
+// later destroys have pushed it out, and only if it is then still that
+// destroyed identity and nothing points at it (see lock_registry.cpp).
+void quarantine_destroyed_lock(LockState *lock);
 
 // Called (under no runtime lock) when an identity dies; set by the graph.
 using RetireHook = void (*)(uint64_t dead_id);
@@ -68,7 +76,16 @@ void registry_fork_unlock();
 
 template <typename Fn>
 void for_each_lock(Fn fn);
+// States in the address table: live locks and destroyed ones not recycled yet.
 size_t lock_state_count();
+// Recycling counters (tests, measurements).
+struct RecyclingStats {
+  uint64_t fresh_states;  // states ever carved from slab memory: what the process keeps
+  uint64_t reuses;        // new locks given the state of a recycled one
+  uint64_t quarantined;   // destroyed locks in the quarantine now
+  uint64_t free_states;   // recycled states waiting for a new lock now
+};
+RecyclingStats lock_recycling_stats();
 
 // Implementation detail exposed for for_each_lock.
 LockState *lock_by_slot(uint32_t slot);
