@@ -86,6 +86,8 @@ void initialize() {
   }
   if (options().stack_depth < 1 || options().stack_depth > 1024)
     fail_options(Str("interlock: bad value for option 'stack_depth' (expected 1..1024)"));
+  if (options().lock_quarantine < 0)
+    fail_options(Str("interlock: bad value for option 'lock_quarantine' (expected 0 or more)"));
   if (!load_suppressions(&error)) fail_options(error);
   install_thread_exit_hook(on_thread_exit);
   // Warm up: the first unwind loads libgcc_s' tables, the first code-range

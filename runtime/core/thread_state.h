@@ -166,8 +166,10 @@ inline const HeldLock *hold_of(ThreadState *owner, const LockState *lock) {
   if (!owner) return nullptr;
   uint32_t n = owner->held_count.load(std::memory_order_acquire);
   HeldLock *array = owner->held.load(std::memory_order_acquire);
+  // The id too: a stale entry's state may have been recycled for another lock.
+  uint64_t id = lock->id;
   for (uint32_t i = n; i-- > 0;)
-    if (array[i].lock == lock) return &array[i];
+    if (array[i].lock == lock && array[i].id == id) return &array[i];
   return nullptr;
 }
 
