@@ -14,6 +14,8 @@ namespace {
 
 __thread uint32_t t_pending_tid __attribute__((tls_model("initial-exec")));
 __thread bool t_creating __attribute__((tls_model("initial-exec")));
+__thread uintptr_t t_pending_stack_lo __attribute__((tls_model("initial-exec")));
+__thread uintptr_t t_pending_stack_hi __attribute__((tls_model("initial-exec")));
 
 constexpr uint32_t kChunkBits = 12;
 constexpr uint32_t kChunkSize = 1u << kChunkBits;
@@ -61,6 +63,11 @@ void key_destructor(void *value) {
 }
 
 void find_stack_bounds(ThreadState *state) {
+  if (t_pending_stack_hi) {  // found by the creator: no allocation in this thread
+    state->stack_lo = t_pending_stack_lo;
+    state->stack_hi = t_pending_stack_hi;
+    return;
+  }
   pthread_attr_t attr;
   void *base = nullptr;
   size_t size = 0;
@@ -102,6 +109,10 @@ ThreadState *create_state() {
 
 uint32_t reserve_tid() { return g_next_tid.fetch_add(1, std::memory_order_relaxed); }
 void set_pending_tid(uint32_t tid) { t_pending_tid = tid; }
+void set_pending_stack_bounds(uintptr_t lo, uintptr_t hi) {
+  t_pending_stack_lo = lo;
+  t_pending_stack_hi = hi;
+}
 uint32_t thread_tid_limit() { return g_next_tid.load(std::memory_order_acquire); }
 
 ThreadState *current_thread_slow() {

@@ -77,6 +77,12 @@ uint32_t thread_tid_limit();
 // numbering follows creation order (main thread is T0).
 uint32_t reserve_tid();
 void set_pending_tid(uint32_t tid);
+// The stack of a thread about to be created, found by its creator
+// (pthread_getattr_np on the new thread): used instead of asking glibc from
+// inside the new thread, whose pthread_getattr_np calls realloc before the
+// program's own start-up code ran (a ThreadSanitizer-built program's
+// allocator is not ready in the thread yet; see interceptors/thread.cpp).
+void set_pending_stack_bounds(uintptr_t lo, uintptr_t hi);
 
 // Called at thread exit (pthread key destructor) after the exit hooks ran.
 void release_thread_state(ThreadState *state);

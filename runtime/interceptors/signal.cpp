@@ -21,11 +21,16 @@
 #include <cerrno>
 #include <csignal>
 #include <dlfcn.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include "common/internal_alloc.h"
+#include "common/options.h"
 #include "common/spin_lock.h"
 #include "interceptors/hook.h"
 #include "interceptors/next_symbol.h"
 #include "interceptors/signal_chain.h"
+#include "report/finding.h"
 
 using namespace interlock;
 
@@ -199,3 +204,29 @@ INTERLOCK_EXPORT sighandler_t __sysv_signal(int signal_number, sighandler_t hand
   static std::atomic<void *> cache{nullptr};
   return signal_entry("__sysv_signal", &cache, signal_number, handler, SA_RESETHAND | SA_NODEFER);
 }
+
+// _exit / _Exit: the program leaves without atexit handlers (lld's fast exit,
+// a fork()ed child, a crash reporter), so the runtime's exit hook never runs.
+// ThreadSanitizer intercepts _exit for the same reason. A process that made
+// findings of its own writes its reports here (the async-signal-safe path:
+// _exit is called from signal handlers and after fork) and its status becomes
+// `exitcode`; one with no finding of its own (a child that inherited its
+// parent's) leaves exactly as before and writes no SARIF file. exit() ends
+// in glibc's internal _exit, which does not come here. When the reports were
+// written already (a program's SIGABRT handler that _exits with a status of
+// its own after ours ran; the runtime's own exit path), the status is the
+// program's.
+namespace {
+[[noreturn]] void leave(int status) {
+  if (g_runtime_ready.load(std::memory_order_acquire) && !t_runtime_forking && !reports_finalized() &&
+      any_finding_of_this_process()) {
+    if (ThreadState *t = t_current_thread) ++t->in_runtime;
+    finalize_reports(true);
+    if (any_counting_finding_of_this_process() && options().exitcode != 0) status = int(options().exitcode);
+  }
+  for (;;) syscall(SYS_exit_group, status);
+}
+}  // namespace
+
+INTERLOCK_EXPORT void _exit(int status) { leave(status); }
+INTERLOCK_EXPORT void _Exit(int status) { leave(status); }

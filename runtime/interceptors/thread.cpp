@@ -1,6 +1,10 @@
 // pthread_create: numbers threads in creation order (T0 is the main thread)
 // and makes the new thread's state exist before its first lock.
 #include <dlfcn.h>
+#include <sched.h>
+#include <time.h>
+
+#include <atomic>
 
 #include "common/internal_alloc.h"
 #include "interceptors/hook.h"
@@ -9,18 +13,76 @@ using namespace interlock;
 
 namespace {
 
+// Shared by the creator and the new thread; the last of the two to let go
+// frees it (the new thread may stop waiting before the creator is done).
 struct StartArgs {
   void *(*routine)(void *);
   void *arg;
   uint32_t tid;
+  std::atomic<int> bounds_state{0};  // 0 pending, 1 stack_lo/hi set, 2 unknown
+  uintptr_t stack_lo = 0, stack_hi = 0;
+  std::atomic<int> refs{2};
 };
 
+void release_args(StartArgs *args) {
+  if (args->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) internal_free(args);
+}
+
+// The creator, right after the thread exists: its stack bounds, found here
+// because pthread_getattr_np allocates (realloc) and the new thread must not
+// call the allocator before the program's own start routine ran. Under a
+// ThreadSanitizer-built program the start routine is TSan's, and TSan's
+// malloc crashes in a thread TSan has not started yet.
+void publish_stack_bounds(StartArgs *args, pthread_t thread) {
+  pthread_attr_t attr;
+  void *base = nullptr;
+  size_t size = 0;
+  int state = 2;
+  if (pthread_getattr_np(thread, &attr) == 0) {
+    if (pthread_attr_getstack(&attr, &base, &size) == 0 && base && size) state = 1;
+    pthread_attr_destroy(&attr);
+  }
+  args->stack_lo = reinterpret_cast<uintptr_t>(base);
+  args->stack_hi = args->stack_lo + size;
+  args->bounds_state.store(state, std::memory_order_release);
+  release_args(args);
+}
+
+uint64_t monotonic_ns() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return uint64_t(now.tv_sec) * 1000000000u + uint64_t(now.tv_nsec);
+}
+
+// The new thread: wait (normally microseconds) for the creator's bounds. A
+// creator that never gets there (a signal handler that longjmps out of
+// pthread_create) costs this thread one second, not a hang; its state is then
+// made at its first lock, as for threads the runtime did not create.
+bool wait_for_stack_bounds(StartArgs *args) {
+  uint64_t deadline = 0;
+  for (uint32_t spins = 0; args->bounds_state.load(std::memory_order_acquire) == 0; ++spins) {
+    if (spins < 64) continue;
+    uint64_t now = monotonic_ns();
+    if (!deadline) deadline = now + 1000000000u;
+    if (now > deadline) return false;
+    sched_yield();
+  }
+  return args->bounds_state.load(std::memory_order_relaxed) == 1;
+}
+
 void *thread_trampoline(void *raw) {
-  StartArgs args = *static_cast<StartArgs *>(raw);
-  internal_free(raw);
-  set_pending_tid(args.tid);
-  if (ThreadState *t = current_thread()) on_thread_start(t);
-  return args.routine(args.arg);
+  auto *args = static_cast<StartArgs *>(raw);
+  void *(*routine)(void *) = args->routine;
+  void *arg = args->arg;
+  set_pending_tid(args->tid);
+  bool bounds_known = wait_for_stack_bounds(args);
+  if (bounds_known) set_pending_stack_bounds(args->stack_lo, args->stack_hi);
+  release_args(args);
+  // Without known bounds, making the state here would call the allocator
+  // (see publish_stack_bounds): leave it to the first hook.
+  if (bounds_known)
+    if (ThreadState *t = current_thread()) on_thread_start(t);
+  return routine(arg);
 }
 
 }  // namespace
@@ -28,12 +90,16 @@ void *thread_trampoline(void *raw) {
 INTERLOCK_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*routine)(void *), void *arg) {
   if (!ensure_real_functions()) return EAGAIN;
   if (!hook_thread()) return real.create(thread, attr, routine, arg);
-  auto *args = static_cast<StartArgs *>(internal_alloc(sizeof(StartArgs)));
+  auto *args = internal_new<StartArgs>();
   args->routine = routine;
   args->arg = arg;
   args->tid = reserve_tid();
   int rc = real.create(thread, attr, thread_trampoline, args);
-  if (rc != 0) internal_free(args);
+  if (rc != 0) {
+    internal_free(args);
+    return rc;
+  }
+  publish_stack_bounds(args, *thread);
   return rc;
 }
 

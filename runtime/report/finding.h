@@ -112,6 +112,11 @@ void finalize_reports(bool from_signal);     // SARIF written, summary printed
 [[noreturn]] void halt_process();            // finalize then _exit(exitcode)
 bool any_counting_finding();
 size_t reported_count();
+// Not counting the findings a fork()ed child inherited from its parent.
+bool any_finding_of_this_process();
+bool any_counting_finding_of_this_process();
+// The reports were written already (exit hook, SIGABRT, halt_on_error).
+bool reports_finalized();
 void note_degraded(const char *what);        // said once, listed in SARIF
 
 }  // namespace interlock

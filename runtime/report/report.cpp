@@ -253,7 +253,18 @@ void report_unlock() {
   }
 }
 
+// Findings a fork()ed child inherited from its parent (already the parent's
+// to report): the _exit path reports only the child's own.
+size_t g_findings_at_fork = 0;
+size_t g_counting_at_fork = 0;
+// The process the findings belong to: a vfork()ed child (no fork handlers
+// ran; it shares the parent's memory) has another pid and reports nothing.
+pid_t g_findings_pid = 0;
+
 void report_lock_reset_in_child() {
+  g_findings_pid = getpid();
+  g_findings_at_fork = g_findings.size();
+  g_counting_at_fork = g_counting.load(std::memory_order_relaxed);
   g_report_owner.store(nullptr, std::memory_order_relaxed);
   g_report_depth = 0;
   g_report_lock.unlock();
@@ -312,6 +323,7 @@ INTERLOCK_COLD bool report_finding(Finding *f) {
   }
   g_seen_fingerprints.push_back(f->fingerprint);
   g_findings.push_back(f);
+  if (!g_findings_pid) g_findings_pid = getpid();
   if (f->counts) g_counting.fetch_add(1, std::memory_order_relaxed);
   Str text = format_text(f);
   raw_write(2, text.c_str(), text.size());
@@ -336,6 +348,10 @@ const Finding *finding_at(size_t index) { return g_findings[index]; }
 const Vec<const char *> &degraded_notes() { return g_degraded; }
 bool any_counting_finding() { return g_counting.load(std::memory_order_relaxed) > 0; }
 size_t reported_count() { return g_findings.size(); }
+bool any_finding_of_this_process() { return g_findings.size() > g_findings_at_fork && getpid() == g_findings_pid; }
+bool any_counting_finding_of_this_process() {
+  return g_counting.load(std::memory_order_relaxed) > g_counting_at_fork && getpid() == g_findings_pid;
+}
 
 INTERLOCK_COLD void note_degraded(const char *what) {
   report_lock();
@@ -366,6 +382,8 @@ void rewrite_after_signal() {
 }
 }  // namespace
 
+bool reports_finalized() { return g_finalized.load(std::memory_order_acquire); }
+
 void finalize_reports(bool from_signal) {
   if (g_finalized.exchange(true)) {
     if (!from_signal && g_finalized_by_signal.exchange(false)) rewrite_after_signal();
@@ -376,13 +394,14 @@ void finalize_reports(bool from_signal) {
     g_findings_written_by_signal = g_findings.size();
     g_finalized_by_signal.store(true);
   }
-  if (*options().sarif) write_sarif_file(true);
+  bool sarif_written = *options().sarif && write_sarif_file(true);
   if (options().verbosity >= 1 || any_counting_finding()) {
     Str text;
     text << "==";
     text.append_u64(uint64_t(getpid())) << "== interlock: ";
     text.append_u64(g_findings.size()) << " finding(s)";
-    if (*options().sarif) text << "; SARIF written to " << expand_path_pattern(options().sarif, getpid());
+    if (sarif_written) text << "; SARIF written to " << expand_path_pattern(options().sarif, getpid());
+    else if (*options().sarif) text << "; SARIF file NOT written (see above)";
     if (options().verbosity >= 1) {
       text << "; runtime memory ";
       text.append_u64(internal_allocated_bytes() / 1024) << " KiB, ";

@@ -1,7 +1,10 @@
 #include "report/sarif.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/code_layout.h"
@@ -398,22 +401,76 @@ Str build_sarif(bool with_graph) {
   return out;
 }
 
+namespace {
+// write(2) until done; false on an error (a full disk, a quota).
+bool write_fully(int fd, const char *data, size_t size) {
+  while (size > 0) {
+    ssize_t written = write(fd, data, size);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return false;
+    data += written;
+    size -= size_t(written);
+  }
+  return true;
+}
+
+// "interlock: cannot write SARIF file 'PATH': ENOSPC" (strerrorname_np is a
+// table lookup: no locale, no malloc, safe on the signal path).
+void complain(const char *what, const Str &path, int error) {
+  Str msg;
+  const char *name = strerrorname_np(error);
+  msg << "interlock: " << what << " SARIF file '" << path << "': " << (name ? name : "error") << "\n";
+  raw_write(2, msg.c_str(), msg.size());
+}
+
+// An existing path that is not a regular file (/dev/stdout, /dev/stderr, a
+// FIFO, a device, a symbolic link): written in place, appended, never
+// replaced. A rename over it would replace the device node or the link itself
+// (as root: /dev/stdout, /dev/full), and truncating /dev/stdout would cut the
+// program's own output when stdout is a file.
+bool write_in_place(const Str &path, const Str &json) {
+  int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    complain("cannot open", path, errno);
+    return false;
+  }
+  bool written = write_fully(fd, json.c_str(), json.size());
+  int write_error = errno;
+  close(fd);
+  if (!written) complain("cannot write", path, write_error);
+  return written;
+}
+}  // namespace
+
+// A regular file (or a new one) is written to PATH.tmp.PID and renamed, so a
+// reader never sees half a file. Every failure says so on stderr and leaves
+// no temporary file behind.
 INTERLOCK_COLD bool write_sarif_file(bool with_graph) {
   Str path = expand_path_pattern(options().sarif, getpid());
+  Str json = build_sarif(with_graph);
+  struct stat existing;
+  if (lstat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) return write_in_place(path, json);
   Str temp = path;
   temp << ".tmp.";
   temp.append_u64(uint64_t(getpid()));
-  Str json = build_sarif(with_graph);
   int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    Str msg;
-    msg << "interlock: cannot write SARIF file '" << path << "'\n";
-    raw_write(2, msg.c_str(), msg.size());
+    complain("cannot create", path, errno);
     return false;
   }
-  raw_write(fd, json.c_str(), json.size());
-  close(fd);
+  bool written = write_fully(fd, json.c_str(), json.size());
+  int write_error = errno;
+  if (close(fd) != 0 && written) {
+    written = false;
+    write_error = errno;
+  }
+  if (!written) {
+    complain("cannot write", path, write_error);
+    unlink(temp.c_str());
+    return false;
+  }
   if (rename(temp.c_str(), path.c_str()) != 0) {
+    complain("cannot rename the temporary file to the", path, errno);
     unlink(temp.c_str());
     return false;
   }

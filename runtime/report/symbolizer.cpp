@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <elf.h>
 #include <link.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -82,7 +83,7 @@ bool spawn(Child *child, const char *const *argv) {
   Vec<char *> env = child_environment();
   t_runtime_forking = true;
   pid_t pid = fork();
-  t_runtime_forking = false;
+  if (pid != 0) t_runtime_forking = false;  // the child keeps it: its _exit must not report (signal.cpp)
   if (pid == 0) {
     dup2(in_pipe[0], 0);
     dup2(out_pipe[1], 1);
@@ -253,6 +254,118 @@ SymbolizedFrame *query_addr2line(const Str &module, uintptr_t offset, uintptr_t 
   return frame;
 }
 
+// ---- does llvm-symbolizer know more about a module than dladdr? ----
+// Starting llvm-symbolizer costs ~0.2 s (it loads libLLVM). For a module
+// with neither a full symbol table (.symtab) nor debug info, in the file or in
+// a separate debug file, it can only read the dynamic symbol table, which
+// dladdr reads too: same names (for C names; C++ names need its demangler),
+// no file:line. Distribution binaries are mostly like that (git, python3,
+// perl), so a short process of theirs no longer pays the start at exit.
+
+bool file_exists(const Str &path) { return access(path.c_str(), F_OK) == 0; }
+
+bool read_at(int fd, void *out, size_t size, uint64_t offset) {
+  return pread(fd, out, size, off_t(offset)) == ssize_t(size);
+}
+
+// /usr/lib/debug/.build-id/ab/cdef....debug
+bool build_id_debug_file_exists(int fd, const Elf64_Shdr &note) {
+  if (note.sh_size < sizeof(Elf64_Nhdr) || note.sh_size > 1024) return false;
+  unsigned char buffer[1024];
+  if (!read_at(fd, buffer, note.sh_size, note.sh_offset)) return false;
+  Elf64_Nhdr header;
+  memcpy(&header, buffer, sizeof(header));
+  size_t desc = sizeof(header) + ((header.n_namesz + 3) & ~3u);
+  if (header.n_type != NT_GNU_BUILD_ID || header.n_descsz < 2 || desc + header.n_descsz > note.sh_size) return false;
+  static const char hex[] = "0123456789abcdef";
+  Str path("/usr/lib/debug/.build-id/");
+  for (uint32_t i = 0; i < header.n_descsz; ++i) {
+    unsigned char byte = buffer[desc + i];
+    path.append_char(hex[byte >> 4]).append_char(hex[byte & 15]);
+    if (i == 0) path.append_char('/');
+  }
+  path.append(".debug");
+  return file_exists(path);
+}
+
+// .gnu_debuglink: DIR/NAME, DIR/.debug/NAME, /usr/lib/debug/DIR/NAME.
+bool debuglink_file_exists(int fd, const Elf64_Shdr &link, const Str &module) {
+  if (link.sh_size < 2 || link.sh_size > 512) return false;
+  char name[513] = {};
+  if (!read_at(fd, name, link.sh_size, link.sh_offset) || !memchr(name, 0, link.sh_size)) return false;
+  const char *slash = strrchr(module.c_str(), '/');
+  Str dir;
+  if (slash) dir.append(module.c_str(), size_t(slash - module.c_str()));
+  Str candidates[3];
+  candidates[0] << dir << "/" << name;
+  candidates[1] << dir << "/.debug/" << name;
+  candidates[2] << "/usr/lib/debug" << dir << "/" << name;
+  for (const Str &candidate : candidates)
+    if (!(candidate == module) && file_exists(candidate)) return true;
+  return false;
+}
+
+// True when unsure (not ELF64, unreadable): the symbolizer decides, as before.
+bool scan_module_for_symbols(const Str &module) {
+  int fd = open(module.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;
+  bool has = true;
+  Elf64_Ehdr header;
+  if (read_at(fd, &header, sizeof(header), 0) && !memcmp(header.e_ident, ELFMAG, SELFMAG) &&
+      header.e_ident[EI_CLASS] == ELFCLASS64 && header.e_shentsize == sizeof(Elf64_Shdr) && header.e_shnum > 0 &&
+      header.e_shnum < 65280 && header.e_shstrndx < header.e_shnum) {
+    size_t count = header.e_shnum;
+    auto *sections = static_cast<Elf64_Shdr *>(internal_alloc(count * sizeof(Elf64_Shdr)));
+    const Elf64_Shdr *names_section = &sections[header.e_shstrndx];
+    char *names = nullptr;
+    if (read_at(fd, sections, count * sizeof(Elf64_Shdr), header.e_shoff) && names_section->sh_size > 0 &&
+        names_section->sh_size < (1u << 20)) {
+      names = static_cast<char *>(internal_alloc(names_section->sh_size + 1));
+      if (read_at(fd, names, names_section->sh_size, names_section->sh_offset)) {
+        names[names_section->sh_size] = '\0';
+        has = false;
+        for (size_t i = 0; i < count && !has; ++i) {
+          if (sections[i].sh_name >= names_section->sh_size) continue;
+          const char *name = names + sections[i].sh_name;
+          if (!strcmp(name, ".symtab") || !strncmp(name, ".debug_", 7) || !strncmp(name, ".zdebug_", 8)) has = true;
+          else if (!strcmp(name, ".note.gnu.build-id")) has = build_id_debug_file_exists(fd, sections[i]);
+          else if (!strcmp(name, ".gnu_debuglink")) has = debuglink_file_exists(fd, sections[i], module);
+        }
+      }
+    }
+    if (names) internal_free(names);
+    internal_free(sections);
+  }
+  close(fd);
+  return has;
+}
+
+struct ModuleSymbols {
+  Str module;
+  bool has_symbols;
+};
+Global<Vec<ModuleSymbols *>> g_module_symbols_storage;
+#define g_module_symbols (*g_module_symbols_storage)
+
+// Cached per module (callers hold the report lock, as for the frame cache).
+bool module_has_symbols(const Str &module) {
+  if (getenv("DEBUGINFOD_URLS")) return true;  // the symbolizer may fetch debug info
+  for (ModuleSymbols *m : g_module_symbols)
+    if (m->module == module) return m->has_symbols;
+  auto *m = internal_new<ModuleSymbols>();
+  m->module = module;
+  m->has_symbols = scan_module_for_symbols(module);
+  g_module_symbols.push_back(m);
+  return m->has_symbols;
+}
+
+// llvm-symbolizer is needed for this address: the module has symbols or
+// debug info, or dladdr's name is a C++ one (llvm-symbolizer demangles it).
+bool symbolizer_knows_more(const Str &module, const Dl_info &info) {
+  if (info.dli_sname && !strncmp(info.dli_sname, "_Z", 2)) return true;
+  return module_has_symbols(module);
+}
+
 Str module_path(const Dl_info &info, struct link_map *map) {
   const char *name = map && map->l_name && *map->l_name ? map->l_name : info.dli_fname;
   if (!name || !*name || (map && (!map->l_name || !*map->l_name))) {
@@ -322,7 +435,7 @@ INTERLOCK_COLD const SymbolizedFrame *symbolize_pc(uintptr_t return_address) {
   // System libraries: dladdr's name is enough (and loading their separate
   // debug info would cost the symbolizer most of its time).
   bool system_module = classify(module, Str()) == FrameClass::kSystem || is_runtime_frame(module, Str());
-  if (!module.empty() && !system_module) {
+  if (!module.empty() && !system_module && symbolizer_knows_more(module, info)) {
     frames = query_llvm(module, offset, return_address);
     if (!frames && g_llvm.failed) frames = query_addr2line(module, offset, return_address);
   }
@@ -350,8 +463,8 @@ INTERLOCK_COLD Str symbolize_data(uintptr_t address, uintptr_t *start) {
     return Str();
   Str module = module_path(info, map);
   uintptr_t offset = address - map->l_addr;
-  ensure_llvm();
-  if (g_llvm.pid > 0) {
+  if (symbolizer_knows_more(module, info)) ensure_llvm();
+  if (g_llvm.pid > 0 && symbolizer_knows_more(module, info)) {
     Str request;
     request << "DATA \"" << module << "\" 0x";
     request.append_hex(offset).append("\n");
