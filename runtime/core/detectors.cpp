@@ -190,24 +190,17 @@ void holders_of(const LockState *lock, Vec<ThreadState *> *out) {
     if (ThreadState *owner = thread_by_tid(owner_tid)) out->push_back(owner);
     return;
   }
-  if (lock->readers.load(std::memory_order_seq_cst) == 0) return;
-  uint32_t limit = thread_tid_limit();
-  for (uint32_t tid = 1; tid < limit; ++tid) {
-    ThreadState *x = thread_by_tid(tid);
-    if (!x) continue;
-    uint32_t n = x->held_count.load(std::memory_order_acquire);
-    HeldLock *array = x->held.load(std::memory_order_acquire);
-    for (uint32_t i = 0; i < n; ++i)
-      if (array[i].lock == lock && (array[i].flags & kHeldRead) && array[i].id == lock->id) {
-        out->push_back(x);
-        break;
-      }
-  }
+  if (lock->kind != LockKind::kRwLock) return;
+  for_each_read_holder(lock, [&](ThreadState *x) {
+    out->push_back(x);
+    return true;
+  });
 }
 
 bool still_holds(ThreadState *x, const LockState *lock) {
   if (lock->owner.load(std::memory_order_seq_cst) == x->tid) return true;
-  return lock->readers.load(std::memory_order_seq_cst) > 0 && hold_of(x, lock) != nullptr;
+  const HeldLock *hold = hold_of(x, lock);
+  return hold && (hold->flags & kHeldRead);
 }
 
 // Depth-first search of the wait-for graph from `t`: thread -> (lock it

@@ -304,7 +304,7 @@ bool on_before_destroy(ThreadState *t, LockState *lock, const CallSite &site) {
     report_invalid_use(t, lock, "destroy", short_stack_here(t, site));
     return true;
   }
-  if (lock->owner.load(std::memory_order_relaxed) || lock->readers.load(std::memory_order_relaxed))
+  if (lock->owner.load(std::memory_order_relaxed) || any_read_holder(lock))
     report_destroy_locked(t, lock, short_stack_here(t, site));
   return true;
 }

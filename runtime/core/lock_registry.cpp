@@ -3,6 +3,7 @@
 #include "common/internal_alloc.h"
 #include "common/options.h"
 #include "common/spin_lock.h"
+#include "core/thread_state.h"
 
 #include <sys/mman.h>
 
@@ -118,7 +119,6 @@ void give_new_identity(LockState *state, LockKind kind, uint64_t *tag_field) {
   state->kind = kind;
   state->destroyed.store(false, std::memory_order_relaxed);
   state->owner.store(0, std::memory_order_relaxed);
-  state->readers.store(0, std::memory_order_relaxed);
   state->has_first_site.store(false, std::memory_order_relaxed);
   state->tag = tag_field ? make_tag(state->slot, state->id) : 0;
   if (tag_field) __atomic_store_n(tag_field, state->tag, __ATOMIC_RELEASE);
@@ -310,7 +310,6 @@ void rebirth_lock(const void *address_ptr) {
   state->tag = 0;  // re-tagged on next lookup through the slow path
   state->destroyed.store(false, std::memory_order_relaxed);
   state->owner.store(0, std::memory_order_relaxed);
-  state->readers.store(0, std::memory_order_relaxed);
   state->has_first_site.store(false, std::memory_order_relaxed);
   if (g_retire_hook) g_retire_hook(old_id);
 }
@@ -390,7 +389,7 @@ size_t quarantine_limit() {
 }
 
 bool still_referenced(const LockState *state) {
-  return state->owner.load(std::memory_order_relaxed) != 0 || state->readers.load(std::memory_order_relaxed) != 0 ||
+  return state->owner.load(std::memory_order_relaxed) != 0 || any_read_holder(state) ||
          state->liveness_watch.load(std::memory_order_relaxed) != 0;
 }
 

@@ -30,7 +30,9 @@ struct alignas(64) LockState {
   std::atomic<bool> destroyed{false};
   std::atomic<bool> has_first_site{false};
   std::atomic<uint32_t> owner{0};    // tid of the exclusive holder, 0 if none
-  std::atomic<uint32_t> readers{0};  // number of read holds
+  // Read holds are not counted here: a count would be one more contended
+  // cache line on every read acquisition. Who holds a lock for reading is in
+  // the threads' held sets (any_read_holder, core/thread_state.h).
   // issue #4: liveness (runtime/liveness). Nonzero while a liveness detector
   // watches this lock's acquisitions (on_acquired then notifies observers).
   // Next to `owner`: the check costs no extra cache line.

@@ -136,7 +136,7 @@ inline void held_remove(ThreadState *thread, HeldLock *entry) {
 // behind the holder's back, a bad-unlock that reached the real unlock).
 inline bool hold_is_live(const ThreadState *thread, const HeldLock &entry) {
   if (entry.id != entry.lock->id) return false;
-  if (entry.flags & kHeldRead) return entry.lock->readers.load(std::memory_order_relaxed) > 0;
+  if (entry.flags & kHeldRead) return true;  // read holds: the identity is the check
   return entry.lock->owner.load(std::memory_order_relaxed) == thread->tid;
 }
 // A new hold of `lock`, built in place and not yet visible (publish_hold).
@@ -152,8 +152,7 @@ inline HeldLock *begin_hold(ThreadState *thread, LockState *lock, uint8_t flags,
 // The lock is taken: the model records the owner (or one more reader) and
 // the hold from begin_hold becomes visible.
 inline void publish_hold(ThreadState *thread, LockState *lock, uint8_t flags) {
-  if (flags & kHeldRead) lock->readers.fetch_add(1, std::memory_order_relaxed);
-  else lock->owner.store(thread->tid, std::memory_order_relaxed);
+  if (!(flags & kHeldRead)) lock->owner.store(thread->tid, std::memory_order_relaxed);
   held_commit(thread);
 }
 // One release of a live hold; the last one clears the model's owner (or one
@@ -161,8 +160,7 @@ inline void publish_hold(ThreadState *thread, LockState *lock, uint8_t flags) {
 // owner could be clobbered.
 inline void end_hold(ThreadState *thread, HeldLock *entry) {
   if (--entry->count != 0) return;
-  if (entry->flags & kHeldRead) entry->lock->readers.fetch_sub(1, std::memory_order_relaxed);
-  else entry->lock->owner.store(0, std::memory_order_relaxed);
+  if (!(entry->flags & kHeldRead)) entry->lock->owner.store(0, std::memory_order_relaxed);
   held_remove(thread, entry);
 }
 
@@ -177,6 +175,33 @@ inline const HeldLock *hold_of(ThreadState *owner, const LockState *lock) {
   for (uint32_t i = n; i-- > 0;)
     if (array[i].lock == lock && array[i].id == id) return &array[i];
   return nullptr;
+}
+
+// Every live thread holding `lock` (its current identity) for reading,
+// racily: a scan of all held sets, for slow paths only (a contended
+// acquisition about to block, a destroy, recycling). fn(thread) returns
+// false to stop.
+template <typename Fn>
+void for_each_read_holder(const LockState *lock, Fn fn) {
+  uint64_t id = lock->id;
+  uint32_t limit = thread_tid_limit();
+  for (uint32_t tid = 1; tid < limit; ++tid) {
+    ThreadState *x = thread_by_tid(tid);
+    if (!x) continue;
+    uint32_t n = x->held_count.load(std::memory_order_acquire);
+    HeldLock *array = x->held.load(std::memory_order_acquire);
+    for (uint32_t i = 0; i < n; ++i)
+      if (array[i].lock == lock && (array[i].flags & kHeldRead) && array[i].id == id) {
+        if (!fn(x)) return;
+        break;
+      }
+  }
+}
+inline bool any_read_holder(const LockState *lock) {
+  if (lock->kind != LockKind::kRwLock) return false;
+  bool found = false;
+  for_each_read_holder(lock, [&](ThreadState *) { return !(found = true); });
+  return found;
 }
 
 class RuntimeScope {

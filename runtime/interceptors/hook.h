@@ -53,9 +53,12 @@ inline bool lock_is_plain(const ThreadState *t, const LockState *lock) {
 // which only needs waits of threads that hold something).
 __attribute__((always_inline)) inline bool blocks_nothing_it_holds(const ThreadState *t, const LockState *lock,
                                                                     unsigned flags) {
+  // A write acquisition of a rwlock tries first: readers are not counted in
+  // the model, and a writer waiting for them is what the starvation detector
+  // must see.
   return !(flags & (kAcquireTry | kAcquireTimed)) && held_size(t) == 0 &&
          lock->owner.load(std::memory_order_relaxed) == 0 &&
-         ((flags & kAcquireRead) || lock->readers.load(std::memory_order_relaxed) == 0);
+         ((flags & kAcquireRead) || lock->kind != LockKind::kRwLock);
 }
 
 // Whether this acquisition is routine, and the flags of its held entry.
