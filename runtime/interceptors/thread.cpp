@@ -13,13 +13,20 @@ using namespace interlock;
 
 namespace {
 
+// The hand-over of the new thread's stack bounds. The creator moves
+// pending -> publishing before it looks at the thread, the thread moves
+// pending -> abandoned when it stops waiting: exactly one of them wins, so
+// the creator never inspects a thread that may already have run and exited
+// (a detached thread's descriptor is freed at exit).
+enum : int { kBoundsPending, kBoundsPublishing, kBoundsSet, kBoundsUnknown, kBoundsAbandoned };
+
 // Shared by the creator and the new thread; the last of the two to let go
 // frees it (the new thread may stop waiting before the creator is done).
 struct StartArgs {
   void *(*routine)(void *);
   void *arg;
   uint32_t tid;
-  std::atomic<int> bounds_state{0};  // 0 pending, 1 stack_lo/hi set, 2 unknown
+  std::atomic<int> bounds_state{kBoundsPending};
   uintptr_t stack_lo = 0, stack_hi = 0;
   std::atomic<int> refs{2};
 };
@@ -34,12 +41,17 @@ void release_args(StartArgs *args) {
 // ThreadSanitizer-built program the start routine is TSan's, and TSan's
 // malloc crashes in a thread TSan has not started yet.
 void publish_stack_bounds(StartArgs *args, pthread_t thread) {
+  int expected = kBoundsPending;
+  if (!args->bounds_state.compare_exchange_strong(expected, kBoundsPublishing, std::memory_order_acq_rel)) {
+    release_args(args);  // the thread stopped waiting: it may be gone already
+    return;
+  }
   pthread_attr_t attr;
   void *base = nullptr;
   size_t size = 0;
-  int state = 2;
+  int state = kBoundsUnknown;
   if (pthread_getattr_np(thread, &attr) == 0) {
-    if (pthread_attr_getstack(&attr, &base, &size) == 0 && base && size) state = 1;
+    if (pthread_attr_getstack(&attr, &base, &size) == 0 && base && size) state = kBoundsSet;
     pthread_attr_destroy(&attr);
   }
   args->stack_lo = reinterpret_cast<uintptr_t>(base);
@@ -60,14 +72,19 @@ uint64_t monotonic_ns() {
 // made at its first lock, as for threads the runtime did not create.
 bool wait_for_stack_bounds(StartArgs *args) {
   uint64_t deadline = 0;
-  for (uint32_t spins = 0; args->bounds_state.load(std::memory_order_acquire) == 0; ++spins) {
+  for (uint32_t spins = 0;; ++spins) {
+    int state = args->bounds_state.load(std::memory_order_acquire);
+    if (state == kBoundsSet || state == kBoundsUnknown) return state == kBoundsSet;
     if (spins < 64) continue;
-    uint64_t now = monotonic_ns();
-    if (!deadline) deadline = now + 1000000000u;
-    if (now > deadline) return false;
-    sched_yield();
+    if (state == kBoundsPending) {  // the creator has not started: give up after a second
+      uint64_t now = monotonic_ns();
+      if (!deadline) deadline = now + 1000000000u;
+      if (now > deadline && args->bounds_state.compare_exchange_strong(state, kBoundsAbandoned,
+                                                                        std::memory_order_acq_rel))
+        return false;
+    }
+    sched_yield();  // publishing: the creator is inside pthread_getattr_np, moments away
   }
-  return args->bounds_state.load(std::memory_order_relaxed) == 1;
 }
 
 void *thread_trampoline(void *raw) {
