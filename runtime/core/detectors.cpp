@@ -299,21 +299,29 @@ INTERLOCK_COLD void report_deadlock(ThreadState *t, const Vec<ThreadState *> &th
 }  // namespace
 
 namespace {
-// Whether the wait-for search can be skipped: the usual contention, an
-// exclusive owner that runs (waits for nothing) and so will release some
-// day. The search would stop at the same read; this way a contended
-// acquisition allocates nothing. (If the owner starts waiting later, its own
+// Whether the wait-for search can be skipped: every holder of `lock` runs
+// (waits for nothing) and so will release it some day — the usual
+// contention. The search would stop at the same reads; this way a contended
+// acquisition allocates nothing. (If a holder starts waiting later, its own
 // check sees this thread's wait: both announce before they read, seq_cst.)
-bool owner_runs(const LockState *lock) {
+bool holders_run(const LockState *lock) {
   uint32_t owner_tid = lock->owner.load(std::memory_order_seq_cst);
-  if (!owner_tid) return false;  // free again, or held for reading: search
-  ThreadState *owner = thread_by_tid(owner_tid);
-  return !owner || !owner->waiting_for.load(std::memory_order_seq_cst);
+  if (owner_tid) {
+    ThreadState *owner = thread_by_tid(owner_tid);
+    return !owner || !owner->waiting_for.load(std::memory_order_seq_cst);
+  }
+  if (lock->kind != LockKind::kRwLock) return false;  // free again: let the search look
+  bool all_run = true;
+  for_each_read_holder(lock, [&](ThreadState *x) {
+    all_run = !x->waiting_for.load(std::memory_order_seq_cst);
+    return all_run;
+  });
+  return all_run;
 }
 }  // namespace
 
 void check_wait_for_cycle(ThreadState *t, LockState *lock) {
-  if (owner_runs(lock)) return;
+  if (holders_run(lock)) return;
   Vec<ThreadState *> threads;
   Vec<LockState *> waits;
   if (!find_wait_cycle(t, &threads, &waits)) return;
