@@ -2,10 +2,10 @@
 // and makes the new thread's state exist before its first lock.
 #include <dlfcn.h>
 #include <sched.h>
-#include <time.h>
 
 #include <atomic>
 
+#include "common/clock.h"
 #include "common/internal_alloc.h"
 #include "interceptors/hook.h"
 
@@ -58,12 +58,6 @@ void publish_stack_bounds(StartArgs *args, pthread_t thread) {
   args->stack_hi = args->stack_lo + size;
   args->bounds_state.store(state, std::memory_order_release);
   release_args(args);
-}
-
-uint64_t monotonic_ns() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return uint64_t(now.tv_sec) * 1000000000u + uint64_t(now.tv_nsec);
 }
 
 // The new thread: wait (normally microseconds) for the creator's bounds. A

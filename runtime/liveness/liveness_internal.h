@@ -1,23 +1,17 @@
 // Shared state of the liveness detectors: the per-thread record (what the
 // thread waits for, its current run of failed acquisitions, its profile
-// holds), a clock, and a frame-pointer stack walk deep enough to get past the
+// holds), and a frame-pointer stack walk deep enough to get past the
 // runtime's own frames.
 #pragma once
 #include <atomic>
 #include <cstdint>
-#include <ctime>
 
+#include "common/clock.h"
 #include "common/containers.h"
 #include "core/events.h"
 #include "liveness/liveness.h"
 
 namespace interlock {
-
-inline uint64_t monotonic_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
-}
 
 // Return addresses, innermost first. Walked through frame pointers (the
 // runtime keeps them; the first user frame is always right, deeper user
